@@ -1,0 +1,27 @@
+# Two commands for learners and CI: `make lab` and `make test`.
+# Both create .venv on first use and reinstall when pyproject.toml changes.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: lab test notebooks clean
+
+$(INSTALLED): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -e '.[dev]'
+	touch $@
+
+lab: $(INSTALLED)
+	$(BIN)/jupyter lab notebooks/
+
+test: $(INSTALLED)
+	$(BIN)/ruff check helpers tests notebooks
+	$(BIN)/pytest
+
+# "Restart kernel and run all" for every notebook, outputs written in place.
+notebooks: $(INSTALLED)
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/*.ipynb
+
+clean:
+	rm -rf $(VENV)

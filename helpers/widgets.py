@@ -1,0 +1,66 @@
+"""The building blocks every interactive tool of the series shares (notebook 01 first).
+
+A tool is an ``Explorer``: controls on top, a readout line and a picture below.
+It never prints into an ``Output`` widget: nbval does not route such output to
+the widget, so it would show up as stray cell output and break the comparison.
+Instead the readout is an ``HTML`` widget's value and the picture a PNG in an
+``Image`` widget, both set directly, and the explorer's text form is one short
+stable line.
+"""
+
+import io
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+
+READOUT_CLASS = "helpers-readout"
+
+
+def figure_to_png(figure: Figure) -> bytes:
+    """Render a matplotlib figure to PNG bytes and close it (introduced in notebook 01).
+
+    Closing matters: a figure left open would also be drawn below the cell by
+    the inline backend, and open figures pile up in memory while a slider moves.
+    """
+    if not isinstance(figure, Figure):
+        raise TypeError(f"figure must be a matplotlib Figure, got {type(figure).__name__}")
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+class Explorer(widgets.VBox):
+    """Controls, a readout and a picture, refreshed on every change (notebook 01).
+
+    Subclasses build their controls, call ``super().__init__(controls)`` and
+    implement ``update()``, which calls ``show(readout_html, figure)``. The
+    readout widget carries the CSS class ``helpers-readout`` so browser tests
+    can find it.
+    """
+
+    def __init__(self, controls: list[widgets.Widget]) -> None:
+        if not isinstance(controls, list) or not all(
+            isinstance(c, widgets.Widget) for c in controls
+        ):
+            raise TypeError(f"controls must be a list of ipywidgets, got {controls!r}")
+        self.readout = widgets.HTML()
+        self.readout.add_class(READOUT_CLASS)
+        self.picture = widgets.Image(format="png")
+        super().__init__([widgets.HBox(controls), self.readout, self.picture])
+        for control in controls:
+            control.observe(lambda _change: self.update(), names="value")
+        self.update()
+
+    def update(self) -> None:
+        raise NotImplementedError("an Explorer subclass must implement update()")
+
+    def show(self, readout_html: str, figure: Figure | None) -> None:
+        """Set the readout text and, when given, the picture."""
+        self.readout.value = readout_html
+        if figure is not None:
+            self.picture.value = figure_to_png(figure)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.readout.value})"
