@@ -147,9 +147,10 @@ def check_tensor(
     diff = (got - want).abs().nan_to_num(nan=math.inf)
     worst = np.unravel_index(int(diff.argmax()), tuple(diff.shape)) if diff.dim() else ()
     position = tuple(int(i) for i in worst)
+    where = f" at index {position}" if position else ""
     return Feedback(
         False,
-        f"values differ: largest gap {float(diff.max()):.4g} at index {position} "
+        f"values differ: largest gap {float(diff.max()):.4g}{where} "
         f"(got {got[position].item():.4g}, expected {want[position].item():.4g}).",
     )
 

@@ -1,0 +1,163 @@
+"""Broadcasting, dimension by dimension: explain, draw and explore (notebook 01).
+
+The rule: line the two shapes up from the right; at each position the sizes
+must be equal or one of them must be 1 (which is stretched); a missing leading
+dimension counts as 1. The result takes the larger size at each position.
+"""
+
+import re
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import torch
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from helpers.widgets import Explorer
+
+STRETCHED_COLOR = "#f6c667"
+KEPT_COLOR = "#9ecae1"
+CLASH_COLOR = "#f28e8e"
+MISSING_COLOR = "#eeeeee"
+
+
+def parse_shape(text: str) -> tuple[int, ...]:
+    """Read a shape typed by a learner: "2, 3", "(2, 3)", "2 3" or "" for a scalar.
+
+    Introduced in notebook 01, where the broadcasting explorer reads its boxes with it.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"shape text must be a str like '2, 3', got {type(text).__name__}")
+    inner = text.strip().strip("()[]").strip()
+    if not inner:
+        return ()
+    parts = [p for p in re.split(r"[,\s]+", inner) if p]
+    if not all(p.isdigit() for p in parts):
+        raise ValueError(f"could not read {text!r} as a shape: write sizes like '2, 3'")
+    return tuple(int(p) for p in parts)
+
+
+def _aligned(shape_a: tuple[int, ...], shape_b: tuple[int, ...]) -> list[tuple[int | None, ...]]:
+    ndim = max(len(shape_a), len(shape_b))
+    pad_a = (None,) * (ndim - len(shape_a)) + tuple(shape_a)
+    pad_b = (None,) * (ndim - len(shape_b)) + tuple(shape_b)
+    return list(zip(pad_a, pad_b, strict=True))
+
+
+def _broadcast_size(a: int | None, b: int | None) -> int:
+    """The size one aligned position takes (assuming it does not clash)."""
+    if a is None or a == 1:
+        return 1 if b is None else b
+    return a
+
+
+def _check_shape_arg(shape: object, name: str) -> tuple[int, ...]:
+    if not isinstance(shape, tuple | list | torch.Size) or not all(
+        isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in shape
+    ):
+        raise TypeError(f"{name} must be a tuple of non-negative ints, got {shape!r}")
+    return tuple(shape)
+
+
+def explain_broadcast(shape_a: tuple[int, ...], shape_b: tuple[int, ...]) -> str:
+    """Return a small table that lines the shapes up from the right, and the verdict.
+
+    Introduced in notebook 01. The verdict names the result shape, computed by
+    ``torch.broadcast_shapes``, or the first dimension that clashes.
+    """
+    shape_a = _check_shape_arg(shape_a, "shape_a")
+    shape_b = _check_shape_arg(shape_b, "shape_b")
+    pairs = _aligned(shape_a, shape_b)
+    ndim = len(pairs)
+    header = ["dim"] + [str(i - ndim) for i in range(ndim)]
+
+    def row(label: str, sizes: list[object]) -> list[str]:
+        return [label] + ["-" if s is None else str(s) for s in sizes]
+
+    rows = [header, row("A", [a for a, _ in pairs]), row("B", [b for _, b in pairs])]
+    try:
+        result = tuple(torch.broadcast_shapes(shape_a, shape_b))
+        rows.append(row("result", list(result)))
+        verdict = f"{shape_a} and {shape_b} broadcast to {result}"
+    except RuntimeError:
+        clash = next(
+            i - ndim
+            for i, (a, b) in reversed(list(enumerate(pairs)))
+            if a is not None and b is not None and a != b and 1 not in (a, b)
+        )
+        a, b = pairs[clash + ndim]
+        verdict = f"cannot broadcast: at dim {clash} the sizes are {a} and {b}, and neither is 1"
+    width = max(len(cell) for r in rows for cell in r) + 2
+    table = "\n".join("".join(cell.rjust(width) for cell in r) for r in rows)
+    return f"{table}\n{verdict}"
+
+
+def plot_broadcast(shape_a: tuple[int, ...], shape_b: tuple[int, ...]) -> Figure:
+    """Draw the two shapes lined up from the right, one box per dimension.
+
+    Introduced in notebook 01. Blue: the size is kept; yellow: a size 1 (or a
+    missing dimension, grey) is stretched to match; red: the sizes clash.
+    """
+    shape_a = _check_shape_arg(shape_a, "shape_a")
+    shape_b = _check_shape_arg(shape_b, "shape_b")
+    pairs = _aligned(shape_a, shape_b)
+    ndim = max(len(pairs), 1)
+    figure, axes = plt.subplots(figsize=(1.2 * ndim + 1.8, 2.2))
+    for column, (a, b) in enumerate(pairs):
+        clash = a is not None and b is not None and a != b and 1 not in (a, b)
+        target = _broadcast_size(a, b)
+        for line, size in ((2, a), (1, b)):
+            if clash:
+                color = CLASH_COLOR
+            elif size is None:
+                color = MISSING_COLOR
+            elif size != target:
+                color = STRETCHED_COLOR
+            else:
+                color = KEPT_COLOR
+            text = "(1)" if size is None else str(size)
+            if size != target and not clash:
+                text += f"→{target}"
+            axes.add_patch(Rectangle((column, line), 0.9, 0.8, color=color))
+            axes.text(column + 0.45, line + 0.4, text, ha="center", va="center")
+        result = "✗" if clash else str(target)
+        axes.text(column + 0.45, 0.4, result, ha="center", va="center", fontweight="bold")
+    for line, label in ((2, "A"), (1, "B"), (0, "result")):
+        axes.text(-0.1, line + 0.4, label, ha="right", va="center")
+    axes.set_xlim(-1.2, ndim)
+    axes.set_ylim(-0.1, 3)
+    axes.axis("off")
+    axes.set_title("shapes lined up from the right")
+    return figure
+
+
+class BroadcastExplorer(Explorer):
+    """Two boxes for shapes; shows the result shape or why it fails (notebook 01)."""
+
+    def __init__(self, shape_a: str = "1, 2", shape_b: str = "3, 1") -> None:
+        self.box_a = widgets.Text(value=shape_a, description="shape A", continuous_update=False)
+        self.box_b = widgets.Text(value=shape_b, description="shape B", continuous_update=False)
+        super().__init__([self.box_a, self.box_b])
+
+    def update(self) -> None:
+        try:
+            shape_a = parse_shape(self.box_a.value)
+            shape_b = parse_shape(self.box_b.value)
+        except ValueError as error:
+            self.show(str(error), None)
+            return
+        verdict = explain_broadcast(shape_a, shape_b).splitlines()[-1]
+        self.show(verdict, plot_broadcast(shape_a, shape_b))
+
+
+def broadcast_explorer(shape_a: str = "1, 2", shape_b: str = "3, 1") -> BroadcastExplorer:
+    """Build the broadcasting explorer, starting from the seed's (1, 2) + (3, 1).
+
+    Introduced in notebook 01: type two shapes, press Enter, read the verdict.
+    """
+    if not isinstance(shape_a, str) or not isinstance(shape_b, str):
+        raise TypeError(
+            f"shapes are typed text like '1, 2', got {type(shape_a).__name__} "
+            f"and {type(shape_b).__name__}"
+        )
+    return BroadcastExplorer(shape_a, shape_b)

@@ -1,0 +1,121 @@
+"""The environment files agree with each other and with what the code imports."""
+
+import ast
+import json
+import re
+import sys
+import tomllib
+from importlib.metadata import packages_distributions
+from pathlib import Path
+
+import yaml
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import Version
+
+from helpers.environment import REQUIREMENTS
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def pyproject() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())
+
+
+def pinned(requirements: list[str]) -> dict[str, Version]:
+    pins = {}
+    for line in requirements:
+        requirement = Requirement(line)
+        (specifier,) = requirement.specifier
+        assert specifier.operator == "==", f"{line}: pin exact versions"
+        pins[canonicalize_name(requirement.name)] = Version(specifier.version)
+    return pins
+
+
+def runtime_pins() -> dict[str, Version]:
+    return pinned(pyproject()["project"]["dependencies"])
+
+
+def conda_environment(path: Path = ROOT / "environment.yml") -> dict:
+    return yaml.safe_load(path.read_text())
+
+
+def conda_pip_pins() -> dict[str, Version]:
+    (pip_section,) = [d for d in conda_environment()["dependencies"] if isinstance(d, dict)]
+    return pinned([line for line in pip_section["pip"] if not line.startswith("-")])
+
+
+def test_binder_environment_is_identical_to_the_root_one():
+    assert (ROOT / "binder/environment.yml").read_bytes() == (ROOT / "environment.yml").read_bytes()
+
+
+def test_conda_environment_pins_python_and_the_same_versions_as_pyproject():
+    conda = conda_environment()["dependencies"]
+    assert "python=3.11" in conda
+    conda_pins = conda_pip_pins()
+    assert set(conda_pins) == set(runtime_pins())
+    for name, version in runtime_pins().items():
+        assert conda_pins[name].public == version.public, name
+
+
+def test_torch_is_pinned_exactly_and_cpu_only_for_conda_and_binder():
+    assert runtime_pins()["torch"] == Version("2.13.0")
+    assert conda_pip_pins()["torch"].local == "cpu"
+    (pip_section,) = [d for d in conda_environment()["dependencies"] if isinstance(d, dict)]
+    assert "--extra-index-url https://download.pytorch.org/whl/cpu" in pip_section["pip"]
+
+
+def test_minimum_versions_reported_by_check_environment_are_the_pins():
+    assert {canonicalize_name(n): Version(v) for n, v in REQUIREMENTS.items()} == runtime_pins()
+
+
+def test_dev_extra_has_the_test_tools():
+    dev = pinned(pyproject()["project"]["optional-dependencies"]["dev"])
+    assert dev["nbval"] >= Version("0.11")
+    assert {"pytest", "ruff"} <= set(dev)
+
+
+def test_binder_post_build_installs_the_package_editable():
+    post_build = ROOT / "binder/postBuild"
+    assert post_build.stat().st_mode & 0o111, "postBuild must be executable"
+    assert re.search(r"pip install .*--editable \.", post_build.read_text())
+
+
+def imported_modules(source: str) -> set[str]:
+    modules = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            modules |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            modules.add(node.module.split(".")[0])
+    return modules
+
+
+def code_we_ship() -> dict[str, str]:
+    sources = {str(p.relative_to(ROOT)): p.read_text() for p in (ROOT / "helpers").rglob("*.py")}
+    for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        cells = json.loads(notebook.read_text())["cells"]
+        code = [
+            "".join(c["source"]) for c in cells if c["cell_type"] == "code"
+        ]
+        sources[str(notebook.relative_to(ROOT))] = "\n".join(
+            line for cell in code for line in cell.splitlines() if not line.startswith(("%", "!"))
+        )
+    return sources
+
+
+def test_every_imported_package_is_declared_in_pyproject_and_environment_yml():
+    distributions = packages_distributions()
+    declared_pyproject = set(runtime_pins())
+    declared_conda = set(conda_pip_pins())
+    for path, source in code_we_ship().items():
+        for module in imported_modules(source) - set(sys.stdlib_module_names) - {"helpers"}:
+            names = {canonicalize_name(d) for d in distributions.get(module, [module])}
+            assert names & declared_pyproject, f"{path} imports {module}: not in pyproject.toml"
+            assert names & declared_conda, f"{path} imports {module}: not in environment.yml"
+
+
+def test_the_import_scan_sees_notebook_and_helper_imports():
+    sources = code_we_ship()
+    assert "torch" in imported_modules(sources["helpers/environment.py"])
+    assert imported_modules("import a.b\nfrom c.d import e\nfrom . import f") == {"a", "c"}

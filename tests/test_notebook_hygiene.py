@@ -1,0 +1,115 @@
+"""What a learner opening a committed notebook sees: run in order, clean, stable.
+
+nbval proves the outputs come back identical; this proves they were produced by
+"Restart kernel and run all", hold nothing machine-specific, and follow the
+series' structure.
+"""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+EXPECTED_NUMBERS = [f"{n:02d}" for n in range(7)]
+
+VOLATILE_OUTPUT = {
+    "memory address": re.compile(r"0x[0-9a-fA-F]{6,}"),
+    "absolute path": re.compile(r"(?<![\w.])/(?:tmp|root|home|work|Users|var/folders)/"),
+    "ipykernel temp file": re.compile(r"ipykernel_\d+"),
+    "timing": re.compile(r"\d+(?:\.\d+)?\s?(?:it/s|s/it)\b|\bWall time\b|\bCPU times\b"),
+    "widget that failed to render": re.compile(r"Error displaying widget|model not found"),
+}
+
+
+def load(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def code_cells(notebook: dict) -> list[dict]:
+    return [c for c in notebook["cells"] if c["cell_type"] == "code"]
+
+
+def tags(cell: dict) -> list[str]:
+    return cell.get("metadata", {}).get("tags", [])
+
+
+def text_of(output: dict) -> str:
+    parts = [output.get("text", "")]
+    parts += [v for k, v in output.get("data", {}).items() if k.startswith("text/")]
+    parts += [output.get("ename", ""), output.get("evalue", "")]
+    return "".join("".join(p) if isinstance(p, list) else p for p in parts)
+
+
+def test_the_series_has_notebooks_00_to_06_in_order():
+    assert [p.name[:2] for p in NOTEBOOKS] == EXPECTED_NUMBERS
+    assert all(re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", p.name) for p in NOTEBOOKS)
+
+
+@pytest.fixture(params=NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def notebook(request) -> dict:
+    return load(request.param)
+
+
+def test_format_and_kernel(notebook):
+    assert notebook["nbformat"] == 4
+    assert notebook["metadata"]["kernelspec"]["name"] == "python3"
+
+
+def test_cells_were_executed_in_order_from_a_fresh_kernel(notebook):
+    counts = [c["execution_count"] for c in code_cells(notebook)]
+    assert counts == list(range(1, len(counts) + 1))
+
+
+def test_errors_only_where_a_cell_is_tagged_to_raise_and_always_there(notebook):
+    for cell in code_cells(notebook):
+        raised = any(o["output_type"] == "error" for o in cell["outputs"])
+        assert raised == ("raises-exception" in tags(cell)), "".join(cell["source"])[:120]
+
+
+def test_outputs_hold_nothing_that_changes_between_machines(notebook):
+    for cell in code_cells(notebook):
+        for output in cell["outputs"]:
+            text = text_of(output)
+            source = "".join(cell["source"])[:80]
+            for what, pattern in VOLATILE_OUTPUT.items():
+                assert not pattern.search(text), f"{what} in the output of: {source}"
+
+
+def test_outputs_are_ignored_only_for_the_machine_report(notebook):
+    for cell in code_cells(notebook):
+        if "nbval-ignore-output" in tags(cell):
+            assert "check_environment()" in "".join(cell["source"])
+
+
+def test_first_code_cell_sets_up_the_session(notebook):
+    assert "helpers.setup(" in "".join(code_cells(notebook)[0]["source"])
+
+
+def test_learning_goals_come_first_and_a_summary_at_the_end(notebook):
+    markdown = ["".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown"]
+    assert notebook["cells"][0]["cell_type"] == "markdown"
+    assert re.search(r"learning goals", markdown[0], re.IGNORECASE)
+    assert any(re.match(r"#+ .*summary", m, re.IGNORECASE) for m in markdown)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS[1:], ids=[p.stem for p in NOTEBOOKS[1:]])
+def test_lessons_end_with_at_least_three_self_checked_exercises(path):
+    sources = "".join("".join(c["source"]) for c in code_cells(load(path)))
+    number = path.name[:2]
+    exercise_ids = set(re.findall(rf'check_answer\("({number}\.\d+)"', sources))
+    assert len(exercise_ids) >= 3, exercise_ids
+
+
+def test_volatile_patterns_catch_what_they_are_for():
+    samples = {
+        "memory address": "<MulBackward0 object at 0x7f3a2c1b9d30>",
+        "absolute path": "/tmp/ipykernel_123/456.py:3: UserWarning",
+        "ipykernel temp file": "File ipykernel_4242/1.py",
+        "timing": "100%|██| 3000/3000 [00:04<00:00, 712.31it/s]",
+        "widget that failed to render": "Error displaying widget: model not found",
+    }
+    for what, sample in samples.items():
+        assert VOLATILE_OUTPUT[what].search(sample), what
+    assert not any(p.search("tensor([0.3333, 4.0000])") for p in VOLATILE_OUTPUT.values())
