@@ -57,7 +57,7 @@ def check_shape(answer: object, expected: Sequence[int] | torch.Size) -> Feedbac
     except TypeError:
         return Feedback(
             False,
-            f"expected a shape like {want} (a tuple, torch.Size or tensor), "
+            f"expected a shape (a tuple of ints, a torch.Size or a tensor), "
             f"got {type(answer).__name__} {answer!r}",
         )
     if got == want:
@@ -130,6 +130,8 @@ def check_tensor(
             f"got a NumPy array of shape {answer.shape}, expected a torch.Tensor: "
             "torch.from_numpy() converts it.",
         )
+    if answer is None:
+        return Feedback(False, "expected a torch.Tensor, got None: is a `return` missing?")
     if not isinstance(answer, torch.Tensor):
         return Feedback(False, f"expected a torch.Tensor, got {type(answer).__name__}.")
     shape = check_shape(answer, expected.shape)

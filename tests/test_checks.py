@@ -19,7 +19,7 @@ def test_feedback_is_truthy_and_displays_as_its_message():
         ((6,), (2, 3), "1 dimensions instead of 2"),
         ((1, 6), (2, 3), "view()/reshape()"),
         ((2, 4), (2, 3), "8 elements instead of 6"),
-        ("2, 3", (2, 3), "expected a shape like (2, 3)"),
+        ("2, 3", (2, 3), "expected a shape (a tuple of ints, a torch.Size or a tensor), got str"),
     ],
 )
 def test_check_shape_names_the_likely_slip(answer, expected, hint):

@@ -28,6 +28,8 @@ def test_01_3_center_columns():
     feedback = helpers.check_answer("01.3", lambda m: m - m.mean(dim=1, keepdim=True))
     assert not feedback and "values differ" in feedback.message
     assert "expected a function" in helpers.check_answer("01.3", 3).message
+    forgot_return = helpers.check_answer("01.3", lambda m: None)
+    assert "is a `return` missing?" in forgot_return.message
 
 
 def test_01_4_promoted_dtype():
@@ -35,6 +37,11 @@ def test_01_4_promoted_dtype():
     assert "default float is 32-bit" in helpers.check_answer("01.4", torch.float64).message
     assert "gives floats" in helpers.check_answer("01.4", torch.int64).message
     assert "expected a torch.dtype" in helpers.check_answer("01.4", "float").message
+
+
+def test_the_placeholder_of_an_exercise_cell_gets_a_reminder():
+    feedback = helpers.check_answer("01.1", ...)
+    assert not feedback and feedback.message.startswith("no answer yet")
 
 
 def test_check_answer_rejects_unknown_ids_and_bad_types():

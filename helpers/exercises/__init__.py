@@ -44,11 +44,14 @@ def check_answer(exercise_id: str, answer: object) -> Feedback:
     """Check a learner's answer to exercise ``exercise_id`` (introduced in notebook 01).
 
     Returns a ``Feedback`` that displays as a sentence: what is right, or what
-    is wrong with a hint. An unknown id raises ``ValueError`` listing the known ones.
+    is wrong with a hint; the ``...`` placeholder of an exercise cell gets a
+    reminder. An unknown id raises ``ValueError`` listing the known ones.
     """
     if not isinstance(exercise_id, str):
         raise TypeError(f"exercise_id must be a str like '01.1', got {type(exercise_id).__name__}")
     _load_all()
     if exercise_id not in _REGISTRY:
         raise ValueError(f"unknown exercise {exercise_id!r}; known: {', '.join(sorted(_REGISTRY))}")
+    if answer is Ellipsis:
+        return Feedback(False, "no answer yet: replace the `...` with your answer and run again.")
     return _REGISTRY[exercise_id](answer)
