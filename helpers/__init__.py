@@ -5,18 +5,27 @@ notebooks share (plots, widgets, self-checks) so each notebook can stay about
 its own idea.
 """
 
+from helpers.broadcasting import broadcast_explorer, explain_broadcast, plot_broadcast
 from helpers.checks import Feedback, check_function, check_number, check_shape, check_tensor
 from helpers.environment import check_environment, setup
 from helpers.exercises import check_answer, exercise_ids
+from helpers.graph import draw_graph, trace_graph
+from helpers.tangent import tangent_explorer
 
 __all__ = [
     "Feedback",
+    "broadcast_explorer",
     "check_answer",
     "check_environment",
     "check_function",
     "check_number",
     "check_shape",
     "check_tensor",
+    "draw_graph",
     "exercise_ids",
+    "explain_broadcast",
+    "plot_broadcast",
     "setup",
+    "tangent_explorer",
+    "trace_graph",
 ]

@@ -97,6 +97,8 @@ def check_number(
             )
         answer = answer.item()
         note = " (a one-element tensor: .item() turns it into a Python number)"
+    if answer is None:
+        return Feedback(False, "expected a number, got None: is a `return` missing?")
     if isinstance(answer, bool) or not isinstance(answer, int | float):
         return Feedback(False, f"expected a number, got {type(answer).__name__} {answer!r}")
     if math.isnan(answer):

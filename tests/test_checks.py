@@ -57,6 +57,7 @@ def test_check_number_accepts_close_values_and_one_element_tensors():
         (5.0, "5, expected 4."),
         (torch.ones(2), "a tensor of shape (2,)"),
         ("4", "expected a number, got str"),
+        (None, "is a `return` missing?"),
         (float("nan"), "NaN"),
     ],
 )

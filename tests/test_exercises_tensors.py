@@ -41,7 +41,7 @@ def test_01_4_promoted_dtype():
 
 def test_the_placeholder_of_an_exercise_cell_gets_a_reminder():
     feedback = helpers.check_answer("01.1", ...)
-    assert not feedback and feedback.message.startswith("no answer yet")
+    assert not feedback and feedback.message.startswith("replace the `...` with your answer")
 
 
 def test_check_answer_rejects_unknown_ids_and_bad_types():

@@ -53,5 +53,5 @@ def check_answer(exercise_id: str, answer: object) -> Feedback:
     if exercise_id not in _REGISTRY:
         raise ValueError(f"unknown exercise {exercise_id!r}; known: {', '.join(sorted(_REGISTRY))}")
     if answer is Ellipsis:
-        return Feedback(False, "no answer yet: replace the `...` with your answer and run again.")
+        return Feedback(False, "replace the `...` with your answer, then run the cell again.")
     return _REGISTRY[exercise_id](answer)
