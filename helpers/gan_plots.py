@@ -1,0 +1,190 @@
+"""Pictures of the 1-D GAN of notebook 06: paintings, snapshots, curves, live view.
+
+Every function returns a matplotlib ``Figure`` (the caller shows, saves or
+turns it into PNG); ``LiveView`` redraws one output in place while training
+runs, and ``SnapshotExplorer`` scrubs through the snapshots afterwards.
+"""
+
+import base64
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from IPython.display import DisplayHandle, display
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from helpers.gan import GanTrainer, ideal_losses
+from helpers.paintings import PAINT_POINTS, gan_quality, lower_bound, upper_bound
+from helpers.widgets import Explorer, figure_to_png
+
+REAL_COLOR = "#1f77b4"
+FAKE_COLOR = "#d62728"
+ARTIST_COLOR = "#2ca02c"
+
+
+def draw_paintings(
+    ax: Axes,
+    paintings: torch.Tensor,
+    *,
+    title: str = "",
+    max_curves: int = 40,
+    color: str = FAKE_COLOR,
+) -> None:
+    """Draw the bounds, the band between them and up to ``max_curves`` paintings on ``ax``."""
+    if not isinstance(paintings, torch.Tensor) or paintings.dim() != 2:
+        raise TypeError(f"paintings must be a 2-D torch.Tensor, got {type(paintings).__name__}")
+    x = PAINT_POINTS.numpy()
+    ax.fill_between(x, lower_bound(PAINT_POINTS).numpy(), upper_bound(PAINT_POINTS).numpy(),
+                    color="0.9", label="between the bounds")
+    ax.plot(x, upper_bound(PAINT_POINTS).numpy(), color="#74BCFF", lw=3, label="upper 2x²+1")
+    ax.plot(x, lower_bound(PAINT_POINTS).numpy(), color="#FF9359", lw=3, label="lower x²")
+    curves = paintings[:max_curves].detach().cpu().numpy()
+    ax.plot(x, curves.T, color=color, lw=0.8, alpha=0.5)
+    ax.set_ylim(-0.5, 3.5)
+    ax.set_xlabel("x (PAINT_POINTS)")
+    ax.set_title(title)
+
+
+def plot_paintings(
+    paintings: torch.Tensor,
+    *,
+    title: str = "paintings",
+    max_curves: int = 20,
+    color: str = FAKE_COLOR,
+) -> Figure:
+    """Up to ``max_curves`` paintings against the bounds (introduced in notebook 06).
+
+    Fakes are drawn red by default; pass ``color=ARTIST_COLOR`` for real ones.
+    """
+    figure, ax = plt.subplots(figsize=(5.0, 3.5))
+    draw_paintings(ax, paintings, title=title, max_curves=max_curves, color=color)
+    ax.legend(loc="upper center", fontsize=8)
+    figure.tight_layout()
+    return figure
+
+
+def plot_snapshots(snapshots: dict[int, torch.Tensor], steps: list[int]) -> Figure:
+    """G's paintings at several training steps, side by side (notebook 06)."""
+    if not steps or any(step not in snapshots for step in steps):
+        raise ValueError(f"steps must be a non-empty list of snapshot steps "
+                         f"{sorted(snapshots)}, got {steps!r}")
+    figure, axes = plt.subplots(1, len(steps), figsize=(2.4 * len(steps), 2.6), sharey=True)
+    for ax, step in zip(np.atleast_1d(axes), steps, strict=True):
+        draw_paintings(ax, snapshots[step], title=f"step {step}", max_curves=12)
+        ax.set_xlabel("")
+    figure.tight_layout()
+    return figure
+
+
+def _moving_average(values: list[float], window: int) -> np.ndarray:
+    series = np.asarray(values, dtype=float)
+    window = max(1, min(window, len(series)))
+    return np.convolve(series, np.ones(window) / window, mode="valid")
+
+
+def draw_history(loss_ax: Axes, prob_ax: Axes, history: dict[str, list[float]],
+                 window: int = 50) -> None:
+    """Losses (with their values at equilibrium) and D's outputs (with 1/2), smoothed."""
+    ideal = ideal_losses()
+    for key, color in (("loss_d", REAL_COLOR), ("loss_g", FAKE_COLOR)):
+        smooth = _moving_average(history[key], window)
+        loss_ax.plot(np.arange(len(smooth)) + window, smooth, color=color, label=key)
+        loss_ax.axhline(ideal[key], color=color, ls=":", lw=1)
+    loss_ax.set_title("losses (dotted: equilibrium)")
+    loss_ax.set_xlabel("step")
+    loss_ax.legend(fontsize=8)
+    for key, color in (("d_real", REAL_COLOR), ("d_fake", FAKE_COLOR)):
+        smooth = _moving_average(history[key], window)
+        prob_ax.plot(np.arange(len(smooth)) + window, smooth, color=color, label=key)
+    prob_ax.axhline(0.5, color="0.4", ls=":", lw=1)
+    prob_ax.set_ylim(0, 1)
+    prob_ax.set_title("D's mean output")
+    prob_ax.set_xlabel("step")
+    prob_ax.legend(fontsize=8)
+
+
+def plot_history(history: dict[str, list[float]], *, window: int = 50) -> Figure:
+    """Loss curves and D(real)/D(fake), moving averages over ``window`` steps (notebook 06)."""
+    if not isinstance(history, dict) or not history.get("loss_d"):
+        raise ValueError("history must be a trainer's history with at least one step recorded")
+    figure, (loss_ax, prob_ax) = plt.subplots(1, 2, figsize=(9.0, 3.2))
+    draw_history(loss_ax, prob_ax, history, window)
+    figure.tight_layout()
+    return figure
+
+
+def plot_dashboard(trainer: GanTrainer) -> Figure:
+    """Latest paintings, losses and D's outputs in one row: the live view's picture."""
+    if not isinstance(trainer, GanTrainer):
+        raise TypeError(f"trainer must be a GanTrainer, got {type(trainer).__name__}")
+    figure, axes = plt.subplots(1, 3, figsize=(10.5, 2.8))
+    draw_paintings(axes[0], trainer.paint(trainer.fixed_ideas),
+                   title=f"G's paintings at step {trainer.step_count}", max_curves=20)
+    if trainer.history["loss_d"]:
+        draw_history(axes[1], axes[2], trainer.history)
+    figure.tight_layout()
+    return figure
+
+
+class LiveView:
+    """A picture of training that redraws in place (introduced in notebook 06).
+
+    It is one ``display_data`` output with a display id: ``update`` replaces
+    its PNG every ``redraw_every`` steps (a redraw costs as much as a few
+    hundred training steps). The text form is fixed, so the stored output,
+    whose picture nbval does not compare, reads the same on every run.
+    """
+
+    def __init__(
+        self, trainer: GanTrainer, *, redraw_every: int = 1000, label: str = "live training view"
+    ) -> None:
+        if isinstance(redraw_every, bool) or not isinstance(redraw_every, int) or redraw_every < 1:
+            raise ValueError(f"redraw_every must be a positive int, got {redraw_every!r}")
+        self.redraw_every = redraw_every
+        self.label = label
+        self.handle: DisplayHandle = display(self._bundle(trainer), raw=True, display_id=True)
+
+    def _bundle(self, trainer: GanTrainer) -> dict[str, str]:
+        png = figure_to_png(plot_dashboard(trainer))
+        return {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": self.label}
+
+    def update(self, trainer: GanTrainer) -> None:
+        """Redraw from ``trainer`` when its step is a multiple of ``redraw_every``.
+
+        Pass it as ``GanTrainer.train``'s ``on_snapshot``.
+        """
+        if trainer.step_count % self.redraw_every == 0:
+            self.handle.update(self._bundle(trainer), raw=True)
+
+
+def snapshot_readout(step: int, paintings: torch.Tensor) -> str:
+    """The scrubber's one-line summary of a snapshot (notebook 06).
+
+    For example ``step 1500 | frac_between 0.87 | a_mean 1.49 | a_std 0.29 | a_ks 0.08``.
+    """
+    quality = gan_quality(paintings)
+    return (f"step {step} | frac_between {quality['frac_between']:.2f} | "
+            f"a_mean {quality['a_mean']:.2f} | a_std {quality['a_std']:.2f} | "
+            f"a_ks {quality['a_ks']:.2f}")
+
+
+class SnapshotExplorer(Explorer):
+    """A slider over training snapshots: G's paintings and their quality (notebook 06)."""
+
+    def __init__(self, snapshots: dict[int, torch.Tensor]) -> None:
+        if not isinstance(snapshots, dict) or not snapshots:
+            raise ValueError("snapshots must be a non-empty dict step -> paintings "
+                             "(train with snapshot_every)")
+        self.snapshots = dict(sorted(snapshots.items()))
+        self.slider = widgets.SelectionSlider(
+            options=list(self.snapshots), value=list(self.snapshots)[-1], description="step"
+        )
+        super().__init__([self.slider])
+
+    def update(self) -> None:
+        step = self.slider.value
+        paintings = self.snapshots[step]
+        figure = plot_paintings(paintings, title=f"G's paintings at step {step}")
+        self.show(snapshot_readout(step, paintings), figure)
