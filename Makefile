@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: lab test notebooks clean
+.PHONY: lab test notebooks bench clean
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ test: $(INSTALLED)
 # "Restart kernel and run all" for every notebook, outputs written in place.
 notebooks: $(INSTALLED)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/*.ipynb
+
+# Time and memory of every notebook, the GAN recipes' race, the environment's size and
+# install time; writes benchmarks/results.md and .json, exits 1 when a budget is exceeded.
+bench: $(INSTALLED)
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV)

@@ -1,0 +1,73 @@
+"""The series' budgets and the check of measured results against them."""
+
+from dataclasses import asdict, dataclass
+
+NOTEBOOK_SECONDS = 30.0   # each notebook, fresh kernel, 2 cores
+SERIES_SECONDS = 60.0     # all notebooks together
+PEAK_MB = 700.0           # kernel peak RSS; mybinder.org gives 1 GB for the whole session
+GAN_STEP_RATIO = 3.0      # the seed recipe needs at least 3x the notebook recipe's steps
+MB = 1_000_000
+
+
+@dataclass(frozen=True)
+class Check:
+    """One budget: what was measured against what is allowed, and whether it holds."""
+
+    name: str
+    measured: str
+    limit: str
+    ok: bool
+
+
+def _notebook_checks(notebooks: list[dict]) -> list[Check]:
+    checks = []
+    for nb in notebooks:
+        if nb.get("error"):
+            checks.append(Check(f"{nb['name']} executes", "error: " + nb["error"].splitlines()[0],
+                                "no error", False))
+            continue
+        checks.append(Check(f"{nb['name']} time", f"{nb['median_s']:.1f} s",
+                            f"≤ {NOTEBOOK_SECONDS:.0f} s", nb["median_s"] <= NOTEBOOK_SECONDS))
+        peak_mb = nb["peak_rss_max_bytes"] / MB
+        checks.append(Check(f"{nb['name']} peak memory", f"{peak_mb:.0f} MB",
+                            f"≤ {PEAK_MB:.0f} MB", peak_mb <= PEAK_MB))
+    return checks
+
+
+def _gan_check(gan: dict) -> Check:
+    notebook, seed = gan["runs"]["notebook"][0], gan["runs"]["seed"][0]
+    limit = f"seed's ≥ {GAN_STEP_RATIO:.0f}× notebook's"
+    n_steps, s_steps = notebook["steps_to_target"], seed["steps_to_target"]
+    name = "GAN steps to quality targets"
+    if n_steps is None:
+        return Check(name, f"notebook recipe never met them in {notebook['steps_run']} steps",
+                     limit, False)
+    if s_steps is None:
+        return Check(name, f"{n_steps} vs seed never within {seed['steps_run']} "
+                     f"(> {seed['steps_run'] / n_steps:.1f}×)", limit, True)
+    ratio = s_steps / n_steps
+    return Check(name, f"{n_steps} vs {s_steps} ({ratio:.1f}×)", limit, ratio >= GAN_STEP_RATIO)
+
+
+def check(results: dict) -> list[Check]:
+    """Every budget that applies to what ``results`` holds (skipped parts are not checked)."""
+    checks: list[Check] = []
+    notebooks = results.get("notebooks")
+    if notebooks:
+        checks += _notebook_checks(notebooks)
+        series = results["series"]
+        if series.get("total_s") is not None:
+            checks.append(Check("series time", f"{series['total_s']:.1f} s",
+                                f"≤ {SERIES_SECONDS:.0f} s", series["total_s"] <= SERIES_SECONDS))
+    if results.get("gan"):
+        checks.append(_gan_check(results["gan"]))
+    return checks
+
+
+def failures(checks: list[Check]) -> list[Check]:
+    """The budgets that do not hold."""
+    return [c for c in checks if not c.ok]
+
+
+def as_json(checks: list[Check]) -> list[dict]:
+    return [asdict(c) for c in checks]
