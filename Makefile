@@ -12,8 +12,11 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/python -m pip install -e '.[dev]'
 	touch $@
 
+# Jupyter refuses to start as root unless told to; containers often run as root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: $(INSTALLED)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/
 
 test: $(INSTALLED)
 	$(BIN)/ruff check helpers tests notebooks
