@@ -7,6 +7,7 @@ from importlib import metadata
 import matplotlib as mpl
 import numpy as np
 import torch
+from IPython import get_ipython
 from packaging.version import Version
 
 # Minimum versions: the ones the series is tested with (pyproject.toml pins them).
@@ -41,7 +42,11 @@ def setup(seed: int = 0) -> torch.device:
     scientific notation; runs torch on one thread, because the order in which
     threads add partial sums changes the last digits of a float sum, and the
     series' stored outputs must match on a 1-CPU Binder and a 2-core CI; applies
-    the series' matplotlib style. Returns ``cuda`` when a GPU is visible.
+    the series' matplotlib style. In Jupyter it also shortens error reports to
+    the exception and its message (IPython's "Minimal" mode): the "Common
+    errors" cells are about the message, and a full traceback would show the
+    paths of the machine that ran it (``%xmode Context`` brings it back).
+    Returns ``cuda`` when a GPU is visible.
     """
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise TypeError(f"seed must be an int, got {type(seed).__name__} {seed!r}")
@@ -55,6 +60,9 @@ def setup(seed: int = 0) -> torch.device:
     np.set_printoptions(precision=4, suppress=True)
     mpl.rcdefaults()
     mpl.rcParams.update(SERIES_STYLE)
+    shell = get_ipython()
+    if shell is not None:
+        shell.InteractiveTB.set_mode("Minimal")
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 

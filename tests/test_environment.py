@@ -25,6 +25,17 @@ def test_setup_fixes_threads_printing_and_style():
     assert device.type == ("cuda" if torch.cuda.is_available() else "cpu")
 
 
+def test_setup_shortens_error_reports_in_ipython():
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    try:
+        helpers.setup()
+        assert shell.InteractiveTB.mode == "Minimal"
+    finally:
+        InteractiveShell.clear_instance()
+
+
 @pytest.mark.parametrize("seed, error", [(1.5, TypeError), ("0", TypeError), (True, TypeError),
                                          (-1, ValueError)])
 def test_setup_rejects_bad_seeds(seed, error):

@@ -14,6 +14,7 @@ import pytest
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 EXPECTED_NUMBERS = [f"{n:02d}" for n in range(7)]
 
+ANSI_COLOR = re.compile(r"\x1b\[[0-9;]*m")  # tracebacks are coloured; the colours hide paths
 VOLATILE_OUTPUT = {
     "memory address": re.compile(r"0x[0-9a-fA-F]{6,}"),
     "absolute path": re.compile(r"(?<![\w.])/(?:tmp|root|home|work|Users|var/folders)/"),
@@ -38,8 +39,9 @@ def tags(cell: dict) -> list[str]:
 def text_of(output: dict) -> str:
     parts = [output.get("text", "")]
     parts += [v for k, v in output.get("data", {}).items() if k.startswith("text/")]
-    parts += [output.get("ename", ""), output.get("evalue", "")]
-    return "".join("".join(p) if isinstance(p, list) else p for p in parts)
+    parts += [output.get("ename", ""), output.get("evalue", ""), *output.get("traceback", [])]
+    text = "".join("".join(p) if isinstance(p, list) else p for p in parts)
+    return ANSI_COLOR.sub("", text)
 
 
 def test_the_series_has_notebooks_00_to_06_in_order():
@@ -113,3 +115,5 @@ def test_volatile_patterns_catch_what_they_are_for():
     for what, sample in samples.items():
         assert VOLATILE_OUTPUT[what].search(sample), what
     assert not any(p.search("tensor([0.3333, 4.0000])") for p in VOLATILE_OUTPUT.values())
+    coloured_traceback = {"traceback": ["\x1b[36mFile \x1b[39m\x1b[32m/work/x/torch/nn.py:6"]}
+    assert VOLATILE_OUTPUT["absolute path"].search(text_of(coloured_traceback))
