@@ -69,6 +69,36 @@ def generator_loss(d_fake: torch.Tensor, loss: str = "non_saturating") -> torch.
     raise ValueError(f"loss must be one of {LOSSES}, got {loss!r}")
 
 
+def gan_step(
+    generator: nn.Module,
+    discriminator: nn.Module,
+    optimizer_g: torch.optim.Optimizer,
+    optimizer_d: torch.optim.Optimizer,
+    real: torch.Tensor,
+    ideas: torch.Tensor,
+    loss: str = "non_saturating",
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """One correct GAN step, the loop notebook 06 derives from the seed's.
+
+    D learns on ``G(ideas).detach()`` and steps; then G's ``loss`` goes
+    through the updated D and G steps. Returns D's loss, G's loss, and D's mean
+    output on the real and on the fake batch.
+    """
+    fake = generator(ideas)
+    d_real = discriminator(real)
+    d_fake = discriminator(fake.detach())  # D's lesson must not reach G
+    loss_d = discriminator_loss(d_real, d_fake)
+    optimizer_d.zero_grad()
+    loss_d.backward()
+    optimizer_d.step()
+
+    loss_g = generator_loss(discriminator(fake), loss)  # through the new D
+    optimizer_g.zero_grad()
+    loss_g.backward()
+    optimizer_g.step()
+    return loss_d, loss_g, d_real.mean(), d_fake.mean()
+
+
 @dataclass(frozen=True)
 class GanRecipe:
     """Everything that defines a training run but the seed (introduced in notebook 06).
@@ -182,23 +212,13 @@ class GanTrainer:
             for group in optimizer.param_groups:
                 group["lr"] = lr * recipe.lr_factor(self.step_count)
         real = artist_work(recipe.batch_size, generator=self.rng).to(self.device)
-        fake = self.generator(self.ideas(recipe.batch_size))
-
-        d_real = self.discriminator(real)
-        d_fake = self.discriminator(fake.detach())  # D's lesson must not reach G
-        loss_d = discriminator_loss(d_real, d_fake)
-        self.optimizer_d.zero_grad()
-        loss_d.backward()
-        self.optimizer_d.step()
-
-        loss_g = generator_loss(self.discriminator(fake), recipe.loss)  # through the new D
-        self.optimizer_g.zero_grad()
-        loss_g.backward()
-        self.optimizer_g.step()
-
+        ideas = self.ideas(recipe.batch_size)
+        measured = gan_step(
+            self.generator, self.discriminator, self.optimizer_g, self.optimizer_d,
+            real, ideas, recipe.loss,
+        )
         self.step_count += 1
-        for key, value in zip(HISTORY_KEYS, (loss_d, loss_g, d_real.mean(), d_fake.mean()),
-                              strict=True):
+        for key, value in zip(HISTORY_KEYS, measured, strict=True):
             self.history[key].append(value.item())
 
     def train(

@@ -1,5 +1,6 @@
 """Tests for helpers.gan: networks, losses, recipes, trainer and checkpoints."""
 
+import copy
 import math
 import statistics
 
@@ -14,6 +15,7 @@ from helpers.gan import (
     build_discriminator,
     build_generator,
     discriminator_loss,
+    gan_step,
     generator_loss,
     ideal_losses,
 )
@@ -225,3 +227,25 @@ def test_a_short_run_moves_towards_equilibrium():
     assert gap_late < gap_early / 2
     assert after["frac_between"] > before["frac_between"] + 0.3
     assert after["a_ks"] < before["a_ks"]
+
+
+def test_gan_step_gives_g_only_its_own_loss_through_the_updated_d():
+    torch.manual_seed(0)
+    G, D = build_generator(hidden=16), build_discriminator(hidden=16)
+    G_before = copy.deepcopy(G)
+    D_before = copy.deepcopy(D)
+    optimizer_g = torch.optim.SGD(G.parameters(), lr=0.1)
+    optimizer_d = torch.optim.SGD(D.parameters(), lr=0.1)
+    real, ideas = torch.rand(8, 15), torch.randn(8, 5)
+
+    loss_d, loss_g, d_real, d_fake = gan_step(G, D, optimizer_g, optimizer_d, real, ideas)
+
+    expected_loss_d = discriminator_loss(D_before(real), D_before(G_before(ideas)))
+    assert loss_d.item() == pytest.approx(expected_loss_d.item())
+    assert d_real.item() == pytest.approx(D_before(real).mean().item())
+    assert d_fake.item() == pytest.approx(D_before(G_before(ideas)).mean().item())
+    # G's gradient is that of its own loss alone, through the D that has already stepped.
+    generator_loss(D(G_before(ideas))).backward()
+    for used, expected in zip(G.parameters(), G_before.parameters(), strict=True):
+        torch.testing.assert_close(used.grad, expected.grad)
+    assert loss_g.item() == pytest.approx(generator_loss(D(G_before(ideas))).item())

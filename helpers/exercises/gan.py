@@ -7,7 +7,7 @@ import torch
 
 from helpers.checks import Feedback, check_number
 from helpers.exercises import exercise
-from helpers.gan import build_discriminator, build_generator, discriminator_loss, generator_loss
+from helpers.gan import build_discriminator, build_generator, gan_step, generator_loss
 from helpers.paintings import artist_work
 
 _PROBABILITIES = (
@@ -32,10 +32,6 @@ def equilibrium_d_loss(answer: object) -> Feedback:
     return verdict
 
 
-def _reference_generator_loss(d_fake: torch.Tensor) -> torch.Tensor:
-    return generator_loss(d_fake, "non_saturating")
-
-
 @exercise("06.2")
 def non_saturating_loss(answer: object) -> Feedback:
     """A function d_fake -> G's non-saturating loss, ``−mean log D(G(z))``."""
@@ -52,7 +48,7 @@ def non_saturating_loss(answer: object) -> Feedback:
         ),
     }
     for position, d_fake in enumerate(_PROBABILITIES):
-        expected = _reference_generator_loss(d_fake)
+        expected = generator_loss(d_fake, "non_saturating")
         try:
             got = answer(d_fake.clone())
         except Exception as error:  # a learner's bug is feedback, not a crash
@@ -97,18 +93,6 @@ def _train(train_step: Callable, steps: int) -> tuple[torch.nn.Module, torch.nn.
     return G, D
 
 
-def _reference_step(G, D, optimizer_G, optimizer_D, real, ideas) -> None:
-    fake = G(ideas)
-    loss_d = discriminator_loss(D(real), D(fake.detach()))
-    optimizer_D.zero_grad()
-    loss_d.backward()
-    optimizer_D.step()
-    loss_g = generator_loss(D(fake), "non_saturating")
-    optimizer_G.zero_grad()
-    loss_g.backward()
-    optimizer_G.step()
-
-
 def _same_weights(a: torch.nn.Module, b: torch.nn.Module) -> bool:
     return all(torch.allclose(p, q, atol=1e-6) for p, q in zip(a.parameters(), b.parameters(),
                                                                 strict=True))
@@ -134,14 +118,14 @@ def correct_training_step(answer: object) -> Feedback:
     if _same_weights(G_got, G_start) and _same_weights(D_got, D_start):
         return Feedback(False, "train_step changed no weights: did you call both "
                                "optimizers' step()?")
-    G_want, D_want = _train(_reference_step, steps=1)
+    G_want, D_want = _train(gan_step, steps=1)
     if not _same_weights(D_got, D_want):
         return Feedback(False, "D's weights differ from a correct step: did D's step see only "
                                "D's loss (zero_grad just before D's backward, step right after)?")
     if not _same_weights(G_got, G_want):
         return Feedback(False, "D is right but G's weights differ: G's loss should be "
                                "−mean(log D(G(z))) through the updated D, after zero_grad on G.")
-    if not all(map(_same_weights, _train(answer, steps=3), _train(_reference_step, steps=3))):
+    if not all(map(_same_weights, _train(answer, steps=3), _train(gan_step, steps=3))):
         return Feedback(False, "the first step is right but the next two are not: does "
                                "train_step keep state between calls?")
     return Feedback(True, "three steps give exactly the weights of the correct loop.")
