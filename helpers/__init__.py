@@ -7,7 +7,7 @@ its own idea.
 
 from helpers.broadcasting import broadcast_explorer, explain_broadcast, plot_broadcast
 from helpers.checks import Feedback, check_function, check_number, check_shape, check_tensor
-from helpers.environment import check_environment, setup
+from helpers.environment import check_environment, seeded_generator, session_seed, setup
 from helpers.exercises import check_answer, exercise_ids
 from helpers.graph import draw_graph, trace_graph
 from helpers.tangent import tangent_explorer
@@ -25,6 +25,8 @@ __all__ = [
     "exercise_ids",
     "explain_broadcast",
     "plot_broadcast",
+    "seeded_generator",
+    "session_seed",
     "setup",
     "tangent_explorer",
     "trace_graph",

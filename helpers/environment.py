@@ -10,8 +10,9 @@ import torch
 from IPython import get_ipython
 from packaging.version import Version
 
-# Minimum versions: the ones the series is tested with (pyproject.toml pins them).
-REQUIREMENTS: dict[str, str] = {
+# The versions the series is tested with (pyproject.toml pins them). Older or newer
+# versions may work; nbval's stored outputs are only promised for these.
+TESTED_VERSIONS: dict[str, str] = {
     "torch": "2.13.0",
     "numpy": "2.4.6",
     "matplotlib": "3.11.2",
@@ -34,11 +35,25 @@ SERIES_STYLE: dict[str, object] = {
 }
 
 
+_session = {"seed": 0}
+
+
+def _check_seed(seed: object, name: str = "seed") -> int:
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"{name} must be an int, got {type(seed).__name__} {seed!r}")
+    if seed < 0:
+        raise ValueError(f"{name} must be >= 0, got {seed}")
+    return seed
+
+
 def setup(seed: int = 0) -> torch.device:
     """Make a notebook reproducible and return the device to compute on.
 
     Introduced in notebook 00; the first code cell of every notebook calls it.
-    Seeds ``random``, NumPy and torch; prints tensors with 4 decimals and no
+    Seeds ``random``, NumPy and torch, and remembers ``seed`` as the session's
+    seed: every helper that draws at random (``seed_problem``, the trainers,
+    the data splits) defaults to it, so changing the seed here changes every
+    random experiment of the notebook (see ``session_seed``). Prints tensors with 4 decimals and no
     scientific notation; runs torch on one thread, because the order in which
     threads add partial sums changes the last digits of a float sum, and the
     series' stored outputs must match on a 1-CPU Binder and a 2-core CI; applies
@@ -48,10 +63,7 @@ def setup(seed: int = 0) -> torch.device:
     paths of the machine that ran it (``%xmode Context`` brings it back).
     Returns ``cuda`` when a GPU is visible.
     """
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__} {seed!r}")
-    if seed < 0:
-        raise ValueError(f"seed must be >= 0, got {seed}")
+    _session["seed"] = _check_seed(seed)
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
@@ -66,6 +78,35 @@ def setup(seed: int = 0) -> torch.device:
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
+def session_seed() -> int:
+    """The seed of the last ``setup(seed)`` call, 0 before any (introduced in notebook 00).
+
+    Helpers whose ``seed`` argument is left as ``None`` use it.
+    """
+    return _session["seed"]
+
+
+def resolve_seed(seed: int | None) -> int:
+    """``seed`` itself, or the session's seed when it is None (introduced in notebook 00).
+
+    The one rule every helper that draws at random follows; a bad seed raises
+    ``TypeError`` or ``ValueError``.
+    """
+    return session_seed() if seed is None else _check_seed(seed)
+
+
+def seeded_generator(stream: int = 0, seed: int | None = None) -> torch.Generator:
+    """A private CPU ``torch.Generator`` for one random experiment (introduced in notebook 00).
+
+    Seeded from the session's seed (or ``seed``) and ``stream``, a number that
+    keeps two experiments of one notebook apart. Different (seed, stream) pairs
+    give unrelated streams: NumPy's ``SeedSequence`` mixes the two numbers.
+    """
+    stream = _check_seed(stream, "stream")
+    entropy = np.random.SeedSequence([resolve_seed(seed), stream]).generate_state(1)[0]
+    return torch.Generator().manual_seed(int(entropy))
+
+
 def _installed_version(package: str) -> str | None:
     try:
         return metadata.version(package)
@@ -73,32 +114,44 @@ def _installed_version(package: str) -> str | None:
         return None
 
 
-def check_environment(requirements: dict[str, str] | None = None) -> bool:
-    """Print one line per required package and the machine; True when all is well.
+def version_status(installed: str | None, tested: str) -> str:
+    """How an installed version compares with the tested one (introduced in notebook 00).
+
+    "OK" for the same release (a build label such as ``+cpu`` aside), "MISSING",
+    or a word on what a newer or older release means for the series.
+    """
+    if installed is None:
+        return "MISSING: `make lab` installs it"
+    have, want = Version(installed).release, Version(tested).release
+    if have == want:
+        return "OK"
+    if have > want:
+        return "newer: should work, last digits may differ"
+    return "older: may work, untested"
+
+
+def check_environment(tested_versions: dict[str, str] | None = None) -> bool:
+    """Print one line per package the series uses and the machine; True when none is missing.
 
     Introduced in notebook 00. Each line gives the installed version, the
-    minimum the series needs, and OK or FAIL (missing / too old). ``requirements`` maps
-    distribution names to minimum versions and defaults to ``REQUIREMENTS``.
+    version the series is tested with, and ``version_status``'s verdict.
+    ``tested_versions`` maps distribution names to versions and defaults to
+    ``TESTED_VERSIONS``.
     """
-    if requirements is None:
-        requirements = REQUIREMENTS
-    if not isinstance(requirements, dict):
+    if tested_versions is None:
+        tested_versions = TESTED_VERSIONS
+    if not isinstance(tested_versions, dict):
         raise TypeError(
-            f"requirements must be a dict of package -> minimum version, "
-            f"got {type(requirements).__name__}"
+            f"tested_versions must be a dict of package -> version, "
+            f"got {type(tested_versions).__name__}"
         )
-    all_ok = True
-    print(f"{'package':<12} {'installed':<14} {'minimum':<10} status")
-    for package, minimum in requirements.items():
+    none_missing = True
+    print(f"{'package':<12} {'installed':<14} {'tested with':<12} status")
+    for package, tested in tested_versions.items():
         installed = _installed_version(package)
-        if installed is None:
-            status = "FAIL (missing)"
-        elif Version(installed) < Version(minimum):
-            status = "FAIL (too old)"
-        else:
-            status = "OK"
-        all_ok = all_ok and status == "OK"
-        print(f"{package:<12} {installed or '-':<14} {minimum:<10} {status}")
+        none_missing = none_missing and installed is not None
+        status = version_status(installed, tested)
+        print(f"{package:<12} {installed or '-':<14} {tested:<12} {status}")
     if torch.cuda.is_available():
         device = f"cuda ({torch.cuda.get_device_name(0)})"
     else:
@@ -107,4 +160,4 @@ def check_environment(requirements: dict[str, str] | None = None) -> bool:
         f"Python {platform.python_version()} | torch {torch.__version__} | "
         f"device {device} | torch threads {torch.get_num_threads()}"
     )
-    return all_ok
+    return none_missing
