@@ -2,7 +2,7 @@
 
     .venv/bin/python -m benchmarks.run              # everything, about 5 minutes on 2 cores
     .venv/bin/python -m benchmarks.run --skip install --repeats 1   # a quick look
-    .venv/bin/python -m benchmarks.run --profile 06_gan             # why is it slow?
+    .venv/bin/python -m benchmarks.run --profile 07_gan             # why is it slow?
 
 Writes benchmarks/results.md (the table README shows) and benchmarks/results.json
 (every raw number), prints the table, replaces the table between README's

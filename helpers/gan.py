@@ -1,6 +1,6 @@
-"""The 1-D GAN of notebook 06: networks, recipes, a correct trainer, checkpoints.
+"""The 1-D GAN of notebook 07: networks, recipes, a correct trainer, checkpoints.
 
-``GanTrainer`` runs the loop notebook 06 derives from the seed's broken one:
+``GanTrainer`` runs the loop notebook 07 derives from the seed's broken one:
 D learns on ``G(z).detach()`` and steps, then G's loss goes through the updated
 D and G steps; no ``retain_graph``. Every random draw of a run comes from the
 trainer's own seeded ``torch.Generator``, so a run is reproducible, and a
@@ -35,14 +35,14 @@ def _check_positive_int(value: object, name: str) -> None:
 
 
 def build_generator(n_ideas: int = N_IDEAS, hidden: int = 128) -> nn.Sequential:
-    """G as in the seed: ``n_ideas → hidden → ReLU → 15`` (notebook 06)."""
+    """G as in the seed: ``n_ideas → hidden → ReLU → 15`` (notebook 07)."""
     _check_positive_int(n_ideas, "n_ideas")
     _check_positive_int(hidden, "hidden")
     return nn.Sequential(nn.Linear(n_ideas, hidden), nn.ReLU(), nn.Linear(hidden, N_POINTS))
 
 
 def build_discriminator(hidden: int = 128) -> nn.Sequential:
-    """D as in the seed: ``15 → hidden → ReLU → 1 → Sigmoid``, a probability (notebook 06)."""
+    """D as in the seed: ``15 → hidden → ReLU → 1 → Sigmoid``, a probability (notebook 07)."""
     _check_positive_int(hidden, "hidden")
     return nn.Sequential(
         nn.Linear(N_POINTS, hidden), nn.ReLU(), nn.Linear(hidden, 1), nn.Sigmoid()
@@ -50,14 +50,14 @@ def build_discriminator(hidden: int = 128) -> nn.Sequential:
 
 
 def discriminator_loss(d_real: torch.Tensor, d_fake: torch.Tensor) -> torch.Tensor:
-    """``−mean log D(x) − mean log(1 − D(G(z)))``: D's binary cross-entropy (notebook 06)."""
+    """``−mean log D(x) − mean log(1 − D(G(z)))``: D's binary cross-entropy (notebook 07)."""
     return F.binary_cross_entropy(d_real, torch.ones_like(d_real)) + F.binary_cross_entropy(
         d_fake, torch.zeros_like(d_fake)
     )
 
 
 def generator_loss(d_fake: torch.Tensor, loss: str = "non_saturating") -> torch.Tensor:
-    """G's loss from D's verdicts on fakes (notebook 06).
+    """G's loss from D's verdicts on fakes (notebook 07).
 
     ``"non_saturating"``: ``−mean log D(G(z))``; ``"minimax"``: ``mean log(1 − D(G(z)))``,
     the term of the minimax game G minimises, whose gradient vanishes while D wins.
@@ -78,7 +78,7 @@ def gan_step(
     ideas: torch.Tensor,
     loss: str = "non_saturating",
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
-    """One correct GAN step, the loop notebook 06 derives from the seed's.
+    """One correct GAN step, the loop notebook 07 derives from the seed's.
 
     D learns on ``G(ideas).detach()`` and steps; then G's ``loss`` goes
     through the updated D and G steps. Returns D's loss, G's loss, and D's mean
@@ -101,7 +101,7 @@ def gan_step(
 
 @dataclass(frozen=True)
 class GanRecipe:
-    """Everything that defines a training run but the seed (introduced in notebook 06).
+    """Everything that defines a training run but the seed (introduced in notebook 07).
 
     ``lr_g``/``lr_d``: Adam learning rates; ``betas``: Adam's betas for both;
     ``loss``: G's loss, ``"non_saturating"`` or ``"minimax"``; ``batch_size``:
@@ -156,7 +156,7 @@ SEED_RECIPE = GanRecipe(lr_g=1e-4, lr_d=1e-4, betas=(0.9, 0.999), loss="minimax"
 
 
 class GanTrainer:
-    """Train G against D with a recipe, reproducibly and resumably (notebook 06).
+    """Train G against D with a recipe, reproducibly and resumably (notebook 07).
 
     ``train(steps)`` continues from ``step_count`` and appends one entry per
     step to each list of ``history`` (``loss_d``, ``loss_g``, and ``d_real``,
@@ -229,7 +229,7 @@ class GanTrainer:
         on_snapshot: Callable[["GanTrainer"], None] | None = None,
         progress: bool = False,
     ) -> None:
-        """Run ``steps`` more training steps (notebook 06).
+        """Run ``steps`` more training steps (notebook 07).
 
         Every ``snapshot_every`` steps (counted from step 0, so resumed runs
         snapshot at the same steps) G's paintings of the fixed ideas are stored
@@ -250,7 +250,7 @@ class GanTrainer:
 
     def evaluate(self, n_samples: int = 1000) -> dict[str, float]:
         """``gan_quality`` of ``n_samples`` fakes, plus D's mean output on fresh
-        real (``d_real``) and fake (``d_fake``) paintings (notebook 06).
+        real (``d_real``) and fake (``d_fake``) paintings (notebook 07).
 
         Draws from its own fixed seed, so evaluating twice gives the same
         numbers and never changes the course of training.
@@ -280,7 +280,7 @@ class GanTrainer:
         }
 
     def save(self, path: str | os.PathLike) -> None:
-        """Write a checkpoint atomically (notebook 06).
+        """Write a checkpoint atomically (notebook 07).
 
         The file is written under a temporary name in the same folder, flushed
         to disk, then renamed over ``path``: a rename is atomic, so an
@@ -304,7 +304,7 @@ class GanTrainer:
     def load(
         cls, path: str | os.PathLike, device: torch.device | str | None = None
     ) -> "GanTrainer":
-        """Rebuild a trainer from ``save``'s file with ``weights_only=True`` (notebook 06)."""
+        """Rebuild a trainer from ``save``'s file with ``weights_only=True`` (notebook 07)."""
         state = torch.load(Path(path), map_location="cpu", weights_only=True)
         recipe = dict(state["recipe"])
         recipe["betas"] = tuple(recipe["betas"])
@@ -321,5 +321,5 @@ class GanTrainer:
 
 
 def ideal_losses() -> dict[str, float]:
-    """D's and G's losses at the equilibrium D = 1/2 everywhere (notebook 06)."""
+    """D's and G's losses at the equilibrium D = 1/2 everywhere (notebook 07)."""
     return {"loss_d": 2 * math.log(2), "loss_g": math.log(2)}

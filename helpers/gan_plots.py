@@ -1,4 +1,4 @@
-"""Pictures of the 1-D GAN of notebook 06: paintings, snapshots, curves, live view.
+"""Pictures of the 1-D GAN of notebook 07: paintings, snapshots, curves, live view.
 
 Every function returns a matplotlib ``Figure`` (the caller shows, saves or
 turns it into PNG); ``LiveView`` redraws one output in place while training
@@ -54,7 +54,7 @@ def plot_paintings(
     max_curves: int = 20,
     color: str = FAKE_COLOR,
 ) -> Figure:
-    """Up to ``max_curves`` paintings against the bounds (introduced in notebook 06).
+    """Up to ``max_curves`` paintings against the bounds (introduced in notebook 07).
 
     Fakes are drawn red by default; pass ``color=ARTIST_COLOR`` for real ones.
     """
@@ -66,7 +66,7 @@ def plot_paintings(
 
 
 def plot_snapshots(snapshots: dict[int, torch.Tensor], steps: list[int]) -> Figure:
-    """G's paintings at several training steps, side by side (notebook 06)."""
+    """G's paintings at several training steps, side by side (notebook 07)."""
     if not steps or any(step not in snapshots for step in steps):
         raise ValueError(f"steps must be a non-empty list of snapshot steps "
                          f"{sorted(snapshots)}, got {steps!r}")
@@ -106,7 +106,7 @@ def draw_history(loss_ax: Axes, prob_ax: Axes, history: dict[str, list[float]],
 
 
 def plot_history(history: dict[str, list[float]], *, window: int = 50) -> Figure:
-    """Loss curves and D(real)/D(fake), moving averages over ``window`` steps (notebook 06)."""
+    """Loss curves and D(real)/D(fake), moving averages over ``window`` steps (notebook 07)."""
     if not isinstance(history, dict) or not history.get("loss_d"):
         raise ValueError("history must be a trainer's history with at least one step recorded")
     figure, (loss_ax, prob_ax) = plt.subplots(1, 2, figsize=(9.0, 3.2))
@@ -129,7 +129,7 @@ def plot_dashboard(trainer: GanTrainer) -> Figure:
 
 
 class LiveView:
-    """A picture of training that redraws in place (introduced in notebook 06).
+    """A picture of training that redraws in place (introduced in notebook 07).
 
     It is one ``display_data`` output with a display id: ``update`` replaces
     its PNG every ``redraw_every`` steps (a redraw costs as much as a few
@@ -160,7 +160,7 @@ class LiveView:
 
 
 def snapshot_readout(step: int, paintings: torch.Tensor) -> str:
-    """The scrubber's one-line summary of a snapshot (notebook 06).
+    """The scrubber's one-line summary of a snapshot (notebook 07).
 
     For example ``step 1500 | frac_between 0.87 | a_mean 1.49 | a_std 0.29 | a_ks 0.08``.
     """
@@ -171,7 +171,7 @@ def snapshot_readout(step: int, paintings: torch.Tensor) -> str:
 
 
 class SnapshotExplorer(Explorer):
-    """A slider over training snapshots: G's paintings and their quality (notebook 06)."""
+    """A slider over training snapshots: G's paintings and their quality (notebook 07)."""
 
     def __init__(self, snapshots: dict[int, torch.Tensor]) -> None:
         if not isinstance(snapshots, dict) or not snapshots:

@@ -1,4 +1,4 @@
-"""The 1-D "paintings" a GAN learns to draw, and how to measure them (notebook 06).
+"""The 1-D "paintings" a GAN learns to draw, and how to measure them (notebook 07).
 
 A painting is 15 values of a parabola ``y = a·x² + (a − 1)`` at ``PAINT_POINTS``,
 with ``a ~ U(1, 2)``: every real painting lies between the bounds ``x²`` (a = 1)
@@ -26,17 +26,17 @@ QUALITY_TARGETS: dict[str, tuple[float, float]] = {
 
 
 def lower_bound(x: torch.Tensor) -> torch.Tensor:
-    """The lowest real painting, ``x²`` (a = 1); introduced in notebook 06."""
+    """The lowest real painting, ``x²`` (a = 1); introduced in notebook 07."""
     return x**2
 
 
 def upper_bound(x: torch.Tensor) -> torch.Tensor:
-    """The highest real painting, ``2x² + 1`` (a = 2); introduced in notebook 06."""
+    """The highest real painting, ``2x² + 1`` (a = 2); introduced in notebook 07."""
     return 2 * x**2 + 1
 
 
 def artist_work(batch_size: int = 64, *, generator: torch.Generator | None = None) -> torch.Tensor:
-    """A batch of real paintings, shape ``(batch_size, 15)``, float32 (notebook 06).
+    """A batch of real paintings, shape ``(batch_size, 15)``, float32 (notebook 07).
 
     Row i is ``a_i·x² + (a_i − 1)`` at ``PAINT_POINTS`` with ``a_i ~ U(1, 2)``.
     Pass a seeded CPU ``torch.Generator`` for a reproducible batch; without one
@@ -63,7 +63,7 @@ def _ks_to_uniform_1_2(a: torch.Tensor) -> float:
 
 
 def gan_quality(paintings: torch.Tensor) -> dict[str, float]:
-    """Score a batch of paintings against the real distribution (notebook 06).
+    """Score a batch of paintings against the real distribution (notebook 07).
 
     Returns floats:
     ``frac_between``: share of the points with ``x² ≤ y ≤ 2x² + 1`` (tolerance 1e-3);
@@ -96,7 +96,7 @@ def gan_quality(paintings: torch.Tensor) -> dict[str, float]:
 
 
 def meets_targets(evaluation: dict[str, float]) -> bool:
-    """True when every entry of ``QUALITY_TARGETS`` is within its range (notebook 06).
+    """True when every entry of ``QUALITY_TARGETS`` is within its range (notebook 07).
 
     ``evaluation`` is what ``GanTrainer.evaluate`` returns: ``gan_quality``'s
     numbers plus ``d_real`` and ``d_fake``.

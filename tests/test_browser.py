@@ -266,7 +266,7 @@ TOOL_CHECKS: dict[str, Callable[[Page], None]] = {
     "01_tensors": check_broadcasting_explorer,
     "02_autograd": check_tangent_slider,
     "04_two_layer_net": check_learning_rate_control,
-    "06_gan": check_gan_snapshot_scrubber,
+    "07_gan": check_gan_snapshot_scrubber,
 }
 
 

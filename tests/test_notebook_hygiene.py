@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
-EXPECTED_NUMBERS = [f"{n:02d}" for n in range(7)]
+EXPECTED_NUMBERS = [f"{n:02d}" for n in (0, 1, 2, 3, 4, 5, 7)]
 
 ANSI_COLOR = re.compile(r"\x1b\[[0-9;]*m")  # tracebacks are coloured; the colours hide paths
 VOLATILE_OUTPUT = {
@@ -44,7 +44,7 @@ def text_of(output: dict) -> str:
     return ANSI_COLOR.sub("", text)
 
 
-def test_the_series_has_notebooks_00_to_06_in_order():
+def test_the_series_has_its_notebooks_in_order():
     assert [p.name[:2] for p in NOTEBOOKS] == EXPECTED_NUMBERS
     assert all(re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", p.name) for p in NOTEBOOKS)
 

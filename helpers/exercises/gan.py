@@ -1,4 +1,4 @@
-"""Exercises of notebook 06 (the GAN training loop): ids 06.1 to 06.4."""
+"""Exercises of notebook 07 (the GAN training loop): ids 07.1 to 07.4."""
 
 import math
 from collections.abc import Callable
@@ -17,7 +17,7 @@ _PROBABILITIES = (
 )
 
 
-@exercise("06.1")
+@exercise("07.1")
 def equilibrium_d_loss(answer: object) -> Feedback:
     """D's loss when D outputs 1/2 for every painting, real or fake: 2 ln 2."""
     verdict = check_number(answer, 2 * math.log(2))
@@ -32,7 +32,7 @@ def equilibrium_d_loss(answer: object) -> Feedback:
     return verdict
 
 
-@exercise("06.2")
+@exercise("07.2")
 def non_saturating_loss(answer: object) -> Feedback:
     """A function d_fake -> G's non-saturating loss, ``−mean log D(G(z))``."""
     if not callable(answer):
@@ -65,7 +65,7 @@ def non_saturating_loss(answer: object) -> Feedback:
     return Feedback(True, f"matches −mean(log D(G(z))) on all {len(_PROBABILITIES)} inputs.")
 
 
-@exercise("06.3")
+@exercise("07.3")
 def collapsed_ks(answer: object) -> Feedback:
     """The KS distance to U(1, 2) of a generator that always draws a = 1.5: 0.5."""
     verdict = check_number(answer, 0.5)
@@ -98,7 +98,7 @@ def _same_weights(a: torch.nn.Module, b: torch.nn.Module) -> bool:
                                                                 strict=True))
 
 
-@exercise("06.4")
+@exercise("07.4")
 def correct_training_step(answer: object) -> Feedback:
     """``train_step(G, D, optimizer_G, optimizer_D, real, ideas)``: one correct GAN step."""
     if not callable(answer):
