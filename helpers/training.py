@@ -13,18 +13,22 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
+from helpers.environment import resolve_seed
+
 
 def seed_problem(
     batch_n: int = 100,
     input_data: int = 1000,
     hidden_layer: int = 100,
     output_data: int = 10,
-    seed: int = 0,
+    seed: int | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
     """Seed 001's random ``x``, ``y``, ``w1``, ``w2`` on the CPU (introduced in notebook 04).
 
-    Drawn in that order from a generator seeded with ``seed``, so every
-    notebook that calls it gets the same numbers whatever ran before.
+    Drawn in that order from a private generator seeded with ``seed``, so the
+    numbers do not depend on what ran before. ``seed=None`` means the
+    session's seed (``helpers.setup(seed)``): changing the seed in a notebook's
+    first cell changes the problem.
     """
     sizes = {
         "batch_n": batch_n,
@@ -37,9 +41,7 @@ def seed_problem(
             raise TypeError(f"{name} must be an int, got {type(size).__name__} {size!r}")
         if size < 1:
             raise ValueError(f"{name} must be >= 1, got {size}")
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__} {seed!r}")
-    generator = torch.Generator().manual_seed(seed)
+    generator = torch.Generator().manual_seed(resolve_seed(seed))
     x = torch.randn(batch_n, input_data, generator=generator)
     y = torch.randn(batch_n, output_data, generator=generator)
     w1 = torch.randn(input_data, hidden_layer, generator=generator)
@@ -125,13 +127,17 @@ def fit(
     *,
     progress: bool = False,
 ) -> list[float]:
-    """Train ``model`` for ``epochs`` passes over ``batches``; the mean batch loss per epoch.
+    """Train ``model`` for ``epochs`` passes over ``batches``; the loss of each epoch.
 
     Introduced in notebook 05: each batch runs ``zero_grad``, forward,
     ``backward``, ``step``. ``batches`` is re-iterated every epoch, so a
     ``DataLoader`` reshuffles and a list ``[(x, y)]`` gives full-batch training.
     Batches are moved to the device of the model's first parameter.
-    ``progress=True`` shows a ``tqdm.auto`` bar over the epochs.
+    An epoch's loss averages the batch losses weighted by their number of
+    samples, so with a mean loss such as ``MSELoss()`` it is the mean over every
+    sample of the epoch, even when the last batch is smaller (each loss is
+    measured while the weights are still moving). ``progress=True`` shows a
+    ``tqdm.auto`` bar over the epochs.
     """
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
@@ -146,14 +152,15 @@ def fit(
     device = next(model.parameters()).device
     losses = []
     for _ in tqdm(range(epochs), desc="epochs", disable=not progress):
-        batch_losses = []
+        weighted_sum, samples = 0.0, 0
         for inputs, targets in batches:
             loss = loss_fn(model(inputs.to(device)), targets.to(device))
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
-            batch_losses.append(loss.item())
-        if not batch_losses:
-            raise ValueError("batches yielded no (inputs, targets) pair")
-        losses.append(sum(batch_losses) / len(batch_losses))
+            weighted_sum += loss.item() * len(inputs)
+            samples += len(inputs)
+        if samples == 0:
+            raise ValueError("batches yielded no (inputs, targets) pair with a sample in it")
+        losses.append(weighted_sum / samples)
     return losses

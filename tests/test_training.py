@@ -4,7 +4,17 @@ import pytest
 import torch
 from torch import nn
 
+import helpers
 from helpers.training import fit, seed_problem, train_by_hand, two_layer_gradients
+
+
+@pytest.fixture
+def session_seed_3():
+    """The session seed a notebook's first cell would set with helpers.setup(3)."""
+    previous = helpers.session_seed()
+    helpers.setup(3)
+    yield
+    helpers.setup(previous)
 
 
 def test_seed_problem_has_the_seed_shapes_and_is_reproducible():
@@ -19,6 +29,13 @@ def test_seed_problem_has_the_seed_shapes_and_is_reproducible():
     assert not torch.equal(x, seed_problem(seed=1)[0])
 
 
+def test_seed_problem_defaults_to_the_session_seed(session_seed_3):
+    drawn = seed_problem(4, 3, 2, 1)
+    assert all(torch.equal(a, b) for a, b in zip(drawn, seed_problem(4, 3, 2, 1, seed=3),
+                                                   strict=True))
+    assert not torch.equal(drawn[0], seed_problem(4, 3, 2, 1, seed=0)[0])
+
+
 def test_seed_problem_ignores_the_global_random_state():
     torch.manual_seed(123)
     first = seed_problem(4, 3, 2, 1)
@@ -31,6 +48,10 @@ def test_seed_problem_rejects_bad_sizes():
         seed_problem(batch_n=0)
     with pytest.raises(TypeError, match="hidden_layer must be an int, got float"):
         seed_problem(hidden_layer=10.0)
+    with pytest.raises(TypeError, match="seed must be an int, got str"):
+        seed_problem(seed="0")
+    with pytest.raises(ValueError, match="seed must be >= 0, got -1"):
+        seed_problem(seed=-1)
 
 
 def test_two_layer_gradients_match_autograd():
@@ -81,7 +102,7 @@ def test_train_by_hand_rejects_bad_rates_and_epochs():
 
 def _model_and_data():
     torch.manual_seed(0)
-    x, y, _, _ = seed_problem(20, 4, 3, 2)
+    x, y, _, _ = seed_problem(20, 4, 3, 2, seed=0)
     return nn.Sequential(nn.Linear(4, 3), nn.ReLU(), nn.Linear(3, 2)), x, y
 
 
@@ -102,14 +123,19 @@ def test_fit_full_batch_equals_the_written_out_loop():
     assert losses[-1] < losses[0]
 
 
-def test_fit_averages_the_batch_losses_of_each_epoch():
+def test_fit_weights_each_batch_loss_by_its_number_of_samples():
     model, x, y = _model_and_data()
-    batches = [(x[:10], y[:10]), (x[10:], y[10:])]
+    # 20 samples in batches of 15 and 5: with the weights frozen (lr 0), the epoch's loss must
+    # be the mean over all 20 samples; the plain mean of the two batch losses would give the
+    # 5 samples of the short batch three times their share.
+    batches = [(x[:15], y[:15]), (x[15:], y[15:])]
     optimizer = torch.optim.SGD(model.parameters(), lr=0.0)
     losses = fit(model, nn.MSELoss(), optimizer, batches, 1)
-    loss_fn = nn.MSELoss()
-    expected = (loss_fn(model(x[:10]), y[:10]) + loss_fn(model(x[10:]), y[10:])).item() / 2
-    assert losses == pytest.approx([expected])
+    with torch.no_grad():
+        over_all_samples = nn.functional.mse_loss(model(x), y).item()
+        mean_of_batches = sum(nn.functional.mse_loss(model(b), t).item() for b, t in batches) / 2
+    assert losses == pytest.approx([over_all_samples])
+    assert abs(mean_of_batches - over_all_samples) > 1e-3
 
 
 def test_fit_rejects_bad_arguments():
@@ -123,3 +149,5 @@ def test_fit_rejects_bad_arguments():
         fit(model, nn.MSELoss(), optimizer, [(x, y)], 0)
     with pytest.raises(ValueError, match="batches yielded no"):
         fit(model, nn.MSELoss(), optimizer, [], 1)
+    with pytest.raises(ValueError, match="batches yielded no"):
+        fit(model, nn.MSELoss(), optimizer, [(x[:0], y[:0])], 1)
