@@ -5,12 +5,16 @@ Each check compares a learner's answer with the expected one and returns a
 what was expected and, when a common slip explains the gap, a hint.
 """
 
+import copy
 import math
+import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import torch
+
+Slip = tuple[Callable[..., object], str]
 
 
 @dataclass(frozen=True)
@@ -31,34 +35,46 @@ class Feedback:
         return ("Correct: " if self.passed else "Not yet: ") + self.message
 
 
+def _is_size(value: object) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool | np.bool_)
+
+
 def _as_shape(value: object, what: str) -> tuple[int, ...]:
     if isinstance(value, torch.Tensor | np.ndarray):
         return tuple(value.shape)
-    if isinstance(value, torch.Size | tuple | list) and all(
-        isinstance(d, int) and not isinstance(d, bool) for d in value
-    ):
-        return tuple(value)
+    if isinstance(value, torch.Size | tuple | list) and all(_is_size(d) for d in value):
+        return tuple(int(d) for d in value)
     raise TypeError(
         f"{what} must be a shape (tuple of ints, torch.Size) or a tensor, "
         f"got {type(value).__name__} {value!r}"
     )
 
 
+def _looks_like_a_shape(text: str) -> bool:
+    inner = text.strip().strip("()[]").replace(",", " ").split()
+    return bool(inner) and all(part.isascii() and part.isdigit() for part in inner)
+
+
 def check_shape(answer: object, expected: Sequence[int] | torch.Size) -> Feedback:
     """Compare a shape (or the shape of a tensor/array) with the expected one.
 
-    Introduced in notebook 01. Hints at the usual causes: swapped axes
-    (transpose), a missing or extra dimension (unsqueeze/squeeze), or the right
-    number of elements in the wrong arrangement (view/reshape).
+    Introduced in notebook 01. Accepts a tuple or list of ints (NumPy ints
+    too), a ``torch.Size``, or a tensor/array whose shape is meant. Hints at the
+    usual causes: swapped axes (transpose), a missing or extra dimension
+    (unsqueeze/squeeze), or the right number of elements in the wrong
+    arrangement (view/reshape).
     """
     want = _as_shape(expected, "expected")
     try:
         got = _as_shape(answer, "answer")
     except TypeError:
+        hint = ""
+        if isinstance(answer, str) and _looks_like_a_shape(answer):
+            hint = ": write it as a tuple, without quotes, like (2, 3)"
         return Feedback(
             False,
             f"expected a shape (a tuple of ints, a torch.Size or a tensor), "
-            f"got {type(answer).__name__} {answer!r}",
+            f"got {type(answer).__name__} {answer!r}{hint}",
         )
     if got == want:
         return Feedback(True, f"shape {got}.")
@@ -77,43 +93,82 @@ def check_shape(answer: object, expected: Sequence[int] | torch.Size) -> Feedbac
     return Feedback(False, f"{message}: {hint}")
 
 
+def _number_or_verdict(answer: object) -> tuple[float | None, str, Feedback | None]:
+    """The answer as a Python number and a note on its form, or the verdict that it is none."""
+    note = ""
+    if isinstance(answer, torch.Tensor | np.ndarray):
+        kind = "tensor" if isinstance(answer, torch.Tensor) else "NumPy array"
+        size = answer.numel() if isinstance(answer, torch.Tensor) else answer.size
+        if size != 1:
+            return None, "", Feedback(
+                False,
+                f"expected one number, got a {kind} of shape {tuple(answer.shape)}: "
+                "index it, or reduce it with sum()/mean()?",
+            )
+        if answer.ndim > 0 or isinstance(answer, torch.Tensor):
+            note = f" (a one-element {kind}: .item() turns it into a Python number)"
+        answer = answer.item()
+    if answer is None:
+        return None, "", Feedback(
+            False,
+            "expected a number, got None: a .grad that backward() never filled, "
+            "or a function without `return`?",
+        )
+    if isinstance(answer, bool | np.bool_):
+        return None, "", Feedback(False, f"expected a number, got the boolean {answer}.")
+    if isinstance(answer, numbers.Complex) and not isinstance(answer, numbers.Real):
+        return None, "", Feedback(False, f"expected a real number, got the complex {answer}.")
+    if not isinstance(answer, numbers.Real):
+        hint = ""
+        if isinstance(answer, str):
+            try:
+                float(answer)
+            except ValueError:
+                pass
+            else:
+                hint = ": write the number without quotes"
+        return None, "", Feedback(
+            False, f"expected a number, got {type(answer).__name__} {answer!r}{hint}"
+        )
+    return float(answer), note, None
+
+
 def check_number(
     answer: object, expected: float, *, rel_tol: float = 1e-4, abs_tol: float = 1e-6
 ) -> Feedback:
-    """Compare a number (int, float or one-element tensor) with the expected value.
+    """Compare a number with the expected value.
 
-    Introduced in notebook 01. A one-element tensor is accepted but the
-    learner is told about ``.item()``; a wrong sign or a factor of 2 is named.
+    Introduced in notebook 01. Every form of a number is accepted: int,
+    float, a NumPy scalar or 0-d array, and a one-element tensor or array (the
+    learner is told about ``.item()``). A wrong sign or a factor of 2 is named.
     """
     if isinstance(expected, bool) or not isinstance(expected, int | float):
         raise TypeError(f"expected must be an int or float, got {type(expected).__name__}")
-    note = ""
-    if isinstance(answer, torch.Tensor):
-        if answer.numel() != 1:
-            return Feedback(
-                False,
-                f"expected one number, got a tensor of shape {tuple(answer.shape)}: "
-                "index it, or reduce it with sum()/mean()?",
-            )
-        answer = answer.item()
-        note = " (a one-element tensor: .item() turns it into a Python number)"
-    if answer is None:
-        return Feedback(False, "expected a number, got None: is a `return` missing?")
-    if isinstance(answer, bool) or not isinstance(answer, int | float):
-        return Feedback(False, f"expected a number, got {type(answer).__name__} {answer!r}")
-    if math.isnan(answer):
+    value, note, refusal = _number_or_verdict(answer)
+    if refusal is not None:
+        return refusal
+    if math.isnan(value):
         return Feedback(False, "got NaN: something divided 0 by 0 or took log of a negative.")
-    if math.isclose(answer, expected, rel_tol=rel_tol, abs_tol=abs_tol):
-        return Feedback(True, f"{answer:.6g}{note}.")
-    message = f"{answer:.6g}, expected {expected:.6g}"
-    if expected != 0 and math.isclose(answer, -expected, rel_tol=rel_tol, abs_tol=abs_tol):
+    if math.isclose(value, expected, rel_tol=rel_tol, abs_tol=abs_tol):
+        return Feedback(True, f"{value:.6g}{note}.")
+    message = f"{value:.6g}, expected {expected:.6g}"
+    if expected != 0 and math.isclose(value, -expected, rel_tol=rel_tol, abs_tol=abs_tol):
         return Feedback(False, f"{message}: the sign is flipped.")
-    if expected != 0 and answer != 0:
-        ratio = answer / expected
+    if expected != 0 and value != 0 and math.isfinite(value):
+        ratio = value / expected
         for factor, words in ((2.0, "twice"), (0.5, "half")):
             if math.isclose(ratio, factor, rel_tol=rel_tol):
                 return Feedback(False, f"{message}: {words} the expected value.")
     return Feedback(False, f"{message}.")
+
+
+def is_number(answer: object, expected: float, *, rel_tol: float = 1e-4) -> bool:
+    """Whether ``answer``, in any form ``check_number`` accepts, is ``expected``.
+
+    Introduced in notebook 02, where exercise checks use it to recognise a
+    known wrong answer (a value that is ``y`` instead of ``dy/dx``) and name it.
+    """
+    return bool(check_number(answer, expected, rel_tol=rel_tol))
 
 
 def check_tensor(
@@ -133,7 +188,11 @@ def check_tensor(
             "torch.from_numpy() converts it.",
         )
     if answer is None:
-        return Feedback(False, "expected a torch.Tensor, got None: is a `return` missing?")
+        return Feedback(
+            False,
+            "expected a torch.Tensor, got None: a .grad that backward() never filled, "
+            "or a function without `return`?",
+        )
     if not isinstance(answer, torch.Tensor):
         return Feedback(False, f"expected a torch.Tensor, got {type(answer).__name__}.")
     shape = check_shape(answer, expected.shape)
@@ -159,16 +218,59 @@ def check_tensor(
     )
 
 
+def _describe(argument: object) -> str:
+    if isinstance(argument, torch.Tensor):
+        return f"a tensor of shape {tuple(argument.shape)}" if argument.dim() else "a 0-d tensor"
+    return repr(argument)
+
+
+def _sentence(text: str) -> str:
+    text = text.rstrip()
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def _outcome(function: Callable[..., object], argument: object) -> object:
+    """What ``function`` gives for a private copy of ``argument``: its value or its exception.
+
+    The copy keeps a function that changes its input in place from changing
+    what the reference and the other calls see.
+    """
+    try:
+        return function(copy.deepcopy(argument))
+    except Exception as error:  # a learner's bug is feedback, not a crash
+        return error
+
+
+def _compare(got: object, expected: object) -> Feedback:
+    if isinstance(expected, torch.Tensor):
+        return check_tensor(got, expected)
+    return check_number(got, float(expected))
+
+
+def _same_outcome(got: object, other: object) -> bool:
+    if isinstance(got, Exception) or isinstance(other, Exception):
+        return type(got) is type(other) and str(got) == str(other)
+    if got is None or other is None:
+        return got is other
+    return bool(_compare(got, other))
+
+
 def check_function(
     function: object,
     reference: Callable[..., object],
     inputs: Sequence[object],
+    *,
+    slips: Sequence[Slip] = (),
 ) -> Feedback:
     """Call a learner's function on each input and compare with a reference.
 
-    Introduced in notebook 02. Tensor results are compared with
+    Introduced in notebook 01. Tensor results are compared with
     ``check_tensor``, numbers with ``check_number``; an exception is reported
-    with its type and message instead of being raised.
+    with its type and message instead of being raised. ``slips`` pairs a
+    function that makes a known mistake with the sentence that names it: when
+    the learner's function gives what a slip gives on every input (the same
+    values, or the same exception), the feedback adds that sentence. Every call
+    gets its own copy of the input.
     """
     if not callable(reference):
         raise TypeError(f"reference must be callable, got {type(reference).__name__}")
@@ -176,18 +278,25 @@ def check_function(
         raise ValueError(f"inputs must be a non-empty sequence of arguments, got {inputs!r}")
     if not callable(function):
         return Feedback(False, f"expected a function, got {type(function).__name__}.")
-    for position, argument in enumerate(inputs):
-        expected = reference(argument)
-        try:
-            got = function(argument)
-        except Exception as error:  # a learner's bug is feedback, not a crash
-            return Feedback(
-                False, f"raised {type(error).__name__} on input {position}: {error}"
-            )
-        if isinstance(expected, torch.Tensor):
-            verdict = check_tensor(got, expected)
+    expected = [_outcome(reference, argument) for argument in inputs]
+    for position, wanted in enumerate(expected):
+        if isinstance(wanted, Exception):
+            raise ValueError(f"the reference fails on input {position}: {wanted!r}")
+    got = [_outcome(function, argument) for argument in inputs]
+    for position, (mine, wanted) in enumerate(zip(got, expected, strict=True)):
+        where = f"on input {position} ({_describe(inputs[position])})"
+        if isinstance(mine, Exception):
+            message = f"{where}: your function raised {type(mine).__name__}: {mine}"
+        elif mine is None:
+            message = f"{where}: your function returned None: is a `return` missing?"
         else:
-            verdict = check_number(got, float(expected))
-        if not verdict:
-            return Feedback(False, f"on input {position}: {verdict.message}")
+            verdict = _compare(mine, wanted)
+            if verdict:
+                continue
+            message = f"{where}: {verdict.message}"
+        for slip, explanation in slips:
+            outcomes = [_outcome(slip, argument) for argument in inputs]
+            if all(_same_outcome(a, b) for a, b in zip(got, outcomes, strict=True)):
+                return Feedback(False, f"{_sentence(message)} {explanation}")
+        return Feedback(False, message)
     return Feedback(True, f"matches the reference on all {len(inputs)} inputs.")

@@ -2,7 +2,14 @@ import numpy as np
 import pytest
 import torch
 
-from helpers.checks import Feedback, check_function, check_number, check_shape, check_tensor
+from helpers.checks import (
+    Feedback,
+    check_function,
+    check_number,
+    check_shape,
+    check_tensor,
+    is_number,
+)
 
 
 def test_feedback_is_truthy_and_displays_as_its_message():
@@ -32,9 +39,18 @@ def test_check_shape_accepts_tensors_arrays_and_sizes():
     assert check_shape(torch.zeros(2, 3), (2, 3))
     assert check_shape(np.zeros((2, 3)), torch.Size([2, 3]))
     assert check_shape([2, 3], (2, 3))
+    assert check_shape((np.int64(2), 3), (2, 3))
+    assert not check_shape((True, 3), (1, 3))
     assert check_shape(torch.zeros(3, 2), (2, 3)).message == (
         "shape (3, 2), expected (2, 3): the same sizes in another order: did you transpose?"
     )
+
+
+def test_check_shape_tells_a_quoted_shape_to_drop_the_quotes():
+    feedback = check_shape("(2, 3)", (2, 3))
+    assert not feedback
+    assert feedback.message.endswith("write it as a tuple, without quotes, like (2, 3)")
+    assert "without quotes" not in check_shape("two by three", (2, 3)).message
 
 
 def test_check_shape_rejects_a_bad_expected_value():
@@ -49,6 +65,29 @@ def test_check_number_accepts_close_values_and_one_element_tensors():
 
 
 @pytest.mark.parametrize(
+    "answer",
+    [4, np.float64(4.0), np.float32(4.0), np.int64(4), np.array(4.0), torch.tensor([4.0])],
+    ids=["int", "numpy float64", "numpy float32", "numpy int64", "0-d array", "1-elem tensor"],
+)
+def test_check_number_accepts_every_form_of_a_number(answer):
+    assert check_number(answer, 4.0)
+
+
+def test_check_number_names_the_form_of_a_one_element_array():
+    feedback = check_number(np.array([4.0]), 4.0)
+    assert feedback and "a one-element NumPy array: .item()" in feedback.message
+    assert check_number(np.array(4.0), 4.0).message == "4."
+
+
+def test_is_number_recognises_a_value_in_any_form():
+    assert is_number(np.float64(12.0), 12.0)
+    assert is_number(torch.tensor(12.0, requires_grad=True), 12.0)
+    assert not is_number(None, 12.0)
+    assert not is_number("12", 12.0)
+    assert not is_number(12.5, 12.0)
+
+
+@pytest.mark.parametrize(
     "answer, hint",
     [
         (-4.0, "the sign is flipped"),
@@ -56,9 +95,15 @@ def test_check_number_accepts_close_values_and_one_element_tensors():
         (2.0, "half the expected value"),
         (5.0, "5, expected 4."),
         (torch.ones(2), "a tensor of shape (2,)"),
-        ("4", "expected a number, got str"),
-        (None, "is a `return` missing?"),
+        (np.ones(3), "a NumPy array of shape (3,)"),
+        ("4", "got str '4': write the number without quotes"),
+        ("four", "expected a number, got str 'four'"),
+        (None, "a .grad that backward() never filled, or a function without `return`?"),
+        (True, "got the boolean True"),
+        (np.bool_(True), "got the boolean True"),
+        (4 + 1j, "expected a real number, got the complex"),
         (float("nan"), "NaN"),
+        (float("inf"), "inf, expected 4."),
     ],
 )
 def test_check_number_explains_wrong_answers(answer, hint):
@@ -102,14 +147,68 @@ def test_check_function_compares_on_every_input():
     assert check_function(lambda x: 2 * x, lambda x: x + x, inputs)
     feedback = check_function(lambda x: x * x, lambda x: x + x, inputs)
     assert not feedback
-    assert feedback.message == "on input 1: values differ: largest gap 3 (got 9, expected 6)."
-
+    assert feedback.message == (
+        "on input 1 (a 0-d tensor): values differ: largest gap 3 (got 9, expected 6)."
+    )
 
 
 def test_check_function_reports_exceptions_and_non_callables():
-    feedback = check_function(lambda x: x.nope(), lambda x: x, [torch.tensor(1.0)])
-    assert not feedback and "raised AttributeError on input 0" in feedback.message
+    feedback = check_function(lambda x: x.nope(), lambda x: x, [torch.tensor([1.0, 2.0])])
+    assert not feedback
+    assert feedback.message.startswith(
+        "on input 0 (a tensor of shape (2,)): your function raised AttributeError:"
+    )
     assert "expected a function, got int" in check_function(3, abs, [1]).message
+
+
+def test_a_function_that_returns_nothing_is_asked_about_its_return():
+    feedback = check_function(lambda x: None, abs, [-1.5])
+    assert feedback.message == (
+        "on input 0 (-1.5): your function returned None: is a `return` missing?"
+    )
+
+
+def test_a_function_that_changes_its_input_in_place_is_judged_on_its_result():
+    inputs = [torch.tensor([1.0, 3.0]), torch.tensor([2.0, 6.0])]
+
+    def centre_in_place(t):
+        t -= t.mean()
+        return t
+
+    assert check_function(centre_in_place, lambda t: t - t.mean(), inputs)
+    assert inputs[0].tolist() == [1.0, 3.0]  # the learner's function got a copy
+
+
+SQUARE_SLIPS = [
+    (lambda x: 2 * x, "That doubles x: squaring multiplies x by itself."),
+    (lambda x: x.square_().sum(dim=5), "That sums over a dimension x does not have."),
+]
+
+
+def test_a_known_slip_is_named_after_the_first_difference():
+    three = [torch.tensor(3.0)]
+    feedback = check_function(lambda x: x + x, torch.square, three, slips=SQUARE_SLIPS)
+    assert feedback.message == (
+        "on input 0 (a 0-d tensor): values differ: largest gap 3 (got 6, expected 9). "
+        "That doubles x: squaring multiplies x by itself."
+    )
+
+
+def test_a_slip_that_raises_is_recognised_by_the_same_exception():
+    def learner(x):
+        return (x * x).sum(dim=5)
+
+    feedback = check_function(learner, torch.square, [torch.tensor([3.0])], slips=SQUARE_SLIPS)
+    assert feedback.message.startswith("on input 0 (a tensor of shape (1,)): your function raised")
+    assert feedback.message.endswith("That sums over a dimension x does not have.")
+
+
+def test_a_wrong_answer_that_matches_no_slip_gets_no_explanation():
+    three = [torch.tensor(3.0)]
+    feedback = check_function(lambda x: x - 1, torch.square, three, slips=SQUARE_SLIPS)
+    assert feedback.message == (
+        "on input 0 (a 0-d tensor): values differ: largest gap 7 (got 2, expected 9)."
+    )
 
 
 def test_check_function_rejects_bad_arguments():
@@ -117,3 +216,5 @@ def test_check_function_rejects_bad_arguments():
         check_function(abs, 3, [1])
     with pytest.raises(ValueError, match="non-empty sequence"):
         check_function(abs, abs, [])
+    with pytest.raises(ValueError, match="the reference fails on input 0"):
+        check_function(abs, lambda x: x.nope(), [1.0])
