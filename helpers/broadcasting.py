@@ -5,7 +5,10 @@ must be equal or one of them must be 1 (which is stretched); a missing leading
 dimension counts as 1. The result takes the larger size at each position.
 """
 
+import html
+import numbers
 import re
+import unicodedata
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
@@ -19,22 +22,65 @@ STRETCHED_COLOR = "#f6c667"
 KEPT_COLOR = "#9ecae1"
 CLASH_COLOR = "#f28e8e"
 MISSING_COLOR = "#eeeeee"
+MAX_DRAWN_DIMS = 12
+LARGEST_SIZE = 2**63 - 1  # torch stores sizes as signed 64-bit integers
+
+# NFKC turns full-width digits, commas, brackets and the ideographic space into ASCII;
+# the enumeration comma of Chinese text has no ASCII twin there, and reads as a comma.
+_IDEOGRAPHIC_COMMA = "\u3001"
+_EXAMPLE = "write sizes separated by commas, like '2, 3'"
+
+
+def _size_of(part: str, text: str) -> int:
+    if re.fullmatch(r"[0-9]+", part):
+        if int(part) > LARGEST_SIZE:
+            raise ValueError(f"{part} in {text!r} is too large: sizes stop at 2**63 - 1")
+        return int(part)
+    if re.fullmatch(r"[-+]?[0-9]+", part):
+        raise ValueError(
+            f"{part} in {text!r} is not a size: sizes are whole numbers >= 0 "
+            "(view()'s -1 means 'work it out', a shape has no such size)"
+        )
+    if re.fullmatch(r"[-+]?[0-9]*\.[0-9]+|[-+]?[0-9]+\.", part):
+        raise ValueError(f"{part} in {text!r} is not a size: sizes are whole numbers, like 2")
+    raise ValueError(f"could not read {text!r} as a shape: {part!r} is not a size; {_EXAMPLE}")
 
 
 def parse_shape(text: str) -> tuple[int, ...]:
-    """Read a shape typed by a learner: "2, 3", "(2, 3)", "2 3" or "" for a scalar.
+    """Read a shape typed by a learner: "2, 3", "(2, 3)", "[2, 3]", "2 3", "3," or "()".
 
-    Introduced in notebook 01, where the broadcasting explorer reads its boxes with it.
+    Introduced in notebook 01, where the broadcasting explorer reads its boxes
+    with it. Full-width digits, commas, brackets and spaces (as a Chinese input
+    method types them: '３，２', '（3，2）', '3、2') are read like their ASCII
+    twins. ``()`` is the shape of a scalar (a 0-d tensor). Anything else, an
+    empty text included, raises ``ValueError`` with a message that says what to
+    change.
     """
     if not isinstance(text, str):
         raise TypeError(f"shape text must be a str like '2, 3', got {type(text).__name__}")
-    inner = text.strip().strip("()[]").strip()
+    inner = unicodedata.normalize("NFKC", text).replace(_IDEOGRAPHIC_COMMA, ",").strip()
+    if not inner:
+        raise ValueError(f"the box is empty: {_EXAMPLE}, or '()' for a scalar (a 0-d tensor)")
+    closing = {"(": ")", "[": "]"}
+    if inner[0] in closing:
+        if not inner.endswith(closing[inner[0]]):
+            raise ValueError(
+                f"in {text!r} the bracket {inner[0]!r} is not closed: "
+                f"write '(2, 3)' or just '2, 3'"
+            )
+        inner = inner[1:-1].strip()
+    elif inner[-1] in ")]":
+        raise ValueError(f"in {text!r} the bracket {inner[-1]!r} was never opened: {_EXAMPLE}")
     if not inner:
         return ()
-    parts = [p for p in re.split(r"[,\s]+", inner) if p]
-    if not all(p.isdigit() for p in parts):
-        raise ValueError(f"could not read {text!r} as a shape: write sizes like '2, 3'")
-    return tuple(int(p) for p in parts)
+    if inner.endswith(","):  # Python writes a 1-d shape as (3,)
+        inner = inner[:-1].rstrip()
+    parts = re.split(r"\s*,\s*|\s+", inner)
+    if "" in parts:
+        raise ValueError(
+            f"in {text!r} there is a comma with no size next to it: {_EXAMPLE}"
+        )
+    return tuple(_size_of(part, text) for part in parts)
 
 
 def _aligned(shape_a: tuple[int, ...], shape_b: tuple[int, ...]) -> list[tuple[int | None, ...]]:
@@ -52,11 +98,23 @@ def _broadcast_size(a: int | None, b: int | None) -> int:
 
 
 def _check_shape_arg(shape: object, name: str) -> tuple[int, ...]:
-    if not isinstance(shape, tuple | list | torch.Size) or not all(
-        isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in shape
-    ):
-        raise TypeError(f"{name} must be a tuple of non-negative ints, got {shape!r}")
-    return tuple(shape)
+    expected = f"{name} must be a shape such as (3, 1): a tuple of ints or a torch.Size"
+    if isinstance(shape, torch.Tensor):
+        raise TypeError(f"{expected}, got a tensor: pass its .shape")
+    if isinstance(shape, str):
+        raise TypeError(f"{expected}, got the text {shape!r}: parse_shape({shape!r}) reads it")
+    if isinstance(shape, numbers.Integral):
+        raise TypeError(f"{expected}, got the int {shape}: a 1-d shape is written ({shape},)")
+    if not isinstance(shape, tuple | list | torch.Size):
+        raise TypeError(f"{expected}, got {type(shape).__name__} {shape!r}")
+    if not all(isinstance(d, numbers.Integral) and not isinstance(d, bool) for d in shape):
+        raise TypeError(f"{expected}, got {shape!r}: every size must be an int")
+    sizes = tuple(int(d) for d in shape)
+    if any(d < 0 for d in sizes):
+        raise ValueError(f"{name}: sizes must be >= 0, got {sizes}")
+    if any(d > LARGEST_SIZE for d in sizes):
+        raise ValueError(f"{name}: sizes must be at most 2**63 - 1, got {sizes}")
+    return sizes
 
 
 def explain_broadcast(shape_a: tuple[int, ...], shape_b: tuple[int, ...]) -> str:
@@ -96,11 +154,18 @@ def plot_broadcast(shape_a: tuple[int, ...], shape_b: tuple[int, ...]) -> Figure
     """Draw the two shapes lined up from the right, one box per dimension.
 
     Introduced in notebook 01. Blue: the size is kept; yellow: a size 1 (or a
-    missing dimension, grey) is stretched to match; red: the sizes clash.
+    missing dimension, grey) is stretched to match; red: the sizes clash. Up to
+    ``MAX_DRAWN_DIMS`` dimensions fit the picture; more raise ``ValueError``
+    (``explain_broadcast`` writes any number).
     """
     shape_a = _check_shape_arg(shape_a, "shape_a")
     shape_b = _check_shape_arg(shape_b, "shape_b")
     pairs = _aligned(shape_a, shape_b)
+    if len(pairs) > MAX_DRAWN_DIMS:
+        raise ValueError(
+            f"the picture fits up to {MAX_DRAWN_DIMS} dimensions, these shapes have "
+            f"{len(pairs)}: explain_broadcast writes the alignment as a table"
+        )
     ndim = max(len(pairs), 1)
     figure, axes = plt.subplots(figsize=(1.2 * ndim + 1.8, 2.2))
     for column, (a, b) in enumerate(pairs):
@@ -140,14 +205,25 @@ class BroadcastExplorer(Explorer):
         super().__init__([self.box_a, self.box_b])
 
     def update(self) -> None:
+        """Read both boxes; show the verdict and the picture, or what to change and no picture."""
+        shapes = []
+        for label, box in (("shape A", self.box_a), ("shape B", self.box_b)):
+            try:
+                shapes.append(parse_shape(box.value))
+            except ValueError as error:
+                self._refuse(f"{label}: {error}")
+                return
         try:
-            shape_a = parse_shape(self.box_a.value)
-            shape_b = parse_shape(self.box_b.value)
+            verdict = explain_broadcast(*shapes).splitlines()[-1]
+            figure = plot_broadcast(*shapes)
         except ValueError as error:
-            self.show(str(error), None)
+            self._refuse(str(error))
             return
-        verdict = explain_broadcast(shape_a, shape_b).splitlines()[-1]
-        self.show(verdict, plot_broadcast(shape_a, shape_b))
+        self.show(verdict, figure)
+
+    def _refuse(self, message: str) -> None:
+        # The message quotes what the learner typed: escape it, the readout is HTML.
+        self.show(html.escape(message, quote=False), None)
 
 
 def broadcast_explorer(shape_a: str = "1, 2", shape_b: str = "3, 1") -> BroadcastExplorer:

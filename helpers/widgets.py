@@ -8,6 +8,7 @@ Instead the readout is an ``HTML`` widget's value and the picture a PNG in an
 stable line.
 """
 
+import html
 import io
 
 import ipywidgets as widgets
@@ -37,7 +38,9 @@ class Explorer(widgets.VBox):
     Subclasses build their controls, call ``super().__init__(controls)`` and
     implement ``update()``, which calls ``show(readout_html, figure)``. The
     readout widget carries the CSS class ``helpers-readout`` so browser tests
-    can find it.
+    can find it. A learner never sees a traceback from a tool: an exception
+    raised by ``update()`` becomes a sentence in the readout, and the picture
+    is cleared so it cannot be mistaken for the answer to the new input.
     """
 
     def __init__(self, controls: list[widgets.Widget]) -> None:
@@ -50,17 +53,31 @@ class Explorer(widgets.VBox):
         self.picture = widgets.Image(format="png")
         super().__init__([widgets.HBox(controls), self.readout, self.picture])
         for control in controls:
-            control.observe(lambda _change: self.update(), names="value")
-        self.update()
+            control.observe(lambda _change: self.refresh(), names="value")
+        self.refresh()
 
     def update(self) -> None:
         raise NotImplementedError("an Explorer subclass must implement update()")
 
+    def refresh(self) -> None:
+        """Run ``update()``; if it fails, say so in the readout instead of raising."""
+        try:
+            self.update()
+        except NotImplementedError:
+            raise  # a subclass without update() is the author's error, not the learner's
+        except Exception as error:  # shown to the learner, never a traceback
+            message = f"could not update: {type(error).__name__}: {error}"
+            self.show(html.escape(message, quote=False), None)
+
     def show(self, readout_html: str, figure: Figure | None) -> None:
-        """Set the readout text and, when given, the picture."""
+        """Set the readout text and the picture; ``None`` clears the picture."""
         self.readout.value = readout_html
-        if figure is not None:
+        if figure is None:
+            self.picture.value = b""
+            self.picture.layout.display = "none"
+        else:
             self.picture.value = figure_to_png(figure)
+            self.picture.layout.display = None
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.readout.value})"

@@ -1,3 +1,5 @@
+import matplotlib.pyplot as plt
+import numpy as np
 import pytest
 import torch
 from matplotlib.figure import Figure
@@ -12,15 +14,55 @@ from helpers.broadcasting import (
 
 @pytest.mark.parametrize(
     "text, shape",
-    [("2, 3", (2, 3)), ("(1,2)", (1, 2)), ("4 1 3", (4, 1, 3)), ("", ()), ("[5]", (5,))],
+    [
+        ("2, 3", (2, 3)),
+        ("(1,2)", (1, 2)),
+        ("4 1 3", (4, 1, 3)),
+        ("()", ()),
+        ("[5]", (5,)),
+        ("3,", (3,)),
+        (" (3,) ", (3,)),
+    ],
 )
 def test_parse_shape_reads_what_learners_type(text, shape):
     assert parse_shape(text) == shape
 
 
-def test_parse_shape_rejects_non_numbers_and_non_strings():
-    with pytest.raises(ValueError, match="could not read '2, x'"):
-        parse_shape("2, x")
+@pytest.mark.parametrize(
+    "text",
+    ["３，２", "（3，2）", "3、2", "3\u30002", "［３，２］", "3 ，2"],
+    ids=["full-width digits", "full-width brackets", "enumeration comma", "ideographic space",
+         "full-width square brackets", "mixed"],
+)
+def test_parse_shape_reads_what_a_chinese_input_method_types(text):
+    assert parse_shape(text) == (3, 2)
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "the box is empty: write sizes separated by commas, like '2, 3', or '()' for a "
+         "scalar (a 0-d tensor)"),
+        ("   ", "the box is empty"),
+        ("3,,2", "in '3,,2' there is a comma with no size next to it"),
+        (",3", "in ',3' there is a comma with no size next to it"),
+        ("３，，２", "in '３，，２' there is a comma with no size next to it"),
+        ("(3, 2", "in '(3, 2' the bracket '(' is not closed"),
+        ("3, 2)", "in '3, 2)' the bracket ')' was never opened"),
+        ("-1, 2", "-1 in '-1, 2' is not a size: sizes are whole numbers >= 0"),
+        ("2.5", "2.5 in '2.5' is not a size: sizes are whole numbers"),
+        ("2, x", "could not read '2, x' as a shape: 'x' is not a size"),
+        ("3x2", "'3x2' is not a size; write sizes separated by commas"),
+        ("1" + "0" * 20, "is too large: sizes stop at 2**63 - 1"),
+    ],
+)
+def test_parse_shape_says_what_to_change(text, message):
+    with pytest.raises(ValueError) as error:
+        parse_shape(text)
+    assert message in str(error.value)
+
+
+def test_parse_shape_rejects_non_strings():
     with pytest.raises(TypeError, match="must be a str"):
         parse_shape((2, 3))
 
@@ -52,9 +94,39 @@ def test_explain_broadcast_names_the_rightmost_clash():
     )
 
 
-def test_explain_broadcast_rejects_bad_shapes():
-    with pytest.raises(TypeError, match="shape_b must be a tuple of non-negative ints"):
-        explain_broadcast((2,), "3")
+@pytest.mark.parametrize(
+    "shape_b, error, message",
+    [
+        ("3, 1", TypeError, "got the text '3, 1': parse_shape('3, 1') reads it"),
+        (torch.zeros(3, 1), TypeError, "got a tensor: pass its .shape"),
+        (3, TypeError, "got the int 3: a 1-d shape is written (3,)"),
+        ((3.0, 1), TypeError, "got (3.0, 1): every size must be an int"),
+        ((None,), TypeError, "every size must be an int"),
+        ({3: 1}, TypeError, "got dict"),
+        ((-3, 1), ValueError, "sizes must be >= 0, got (-3, 1)"),
+        ((2**63,), ValueError, "sizes must be at most 2**63 - 1"),
+    ],
+)
+def test_explain_and_plot_say_what_a_shape_is(shape_b, error, message):
+    for function in (explain_broadcast, plot_broadcast):
+        with pytest.raises(error) as raised:
+            function((2, 1), shape_b)
+        text = str(raised.value)
+        assert message in text
+        if error is TypeError:
+            assert text.startswith("shape_b must be a shape such as (3, 1)")
+
+
+def test_shapes_may_hold_numpy_ints_and_torch_sizes():
+    assert explain_broadcast((np.int64(2), 1), torch.Size([3])).endswith("broadcast to (2, 3)")
+
+
+def test_plot_broadcast_refuses_more_dimensions_than_fit():
+    open_figures = plt.get_fignums()
+    with pytest.raises(ValueError, match="fits up to 12 dimensions, these shapes have 13"):
+        plot_broadcast((1,) * 13, (2,))
+    assert plt.get_fignums() == open_figures
+    assert explain_broadcast((1,) * 13, (2,)).endswith("broadcast to " + str((1,) * 12 + (2,)))
 
 
 def test_plot_broadcast_draws_one_box_per_size():
@@ -71,8 +143,44 @@ def test_broadcast_explorer_updates_its_readout_when_a_box_changes():
     explorer.box_b.value = "2, 5"
     assert explorer.readout.value.startswith("cannot broadcast: at dim -1 the sizes are 2 and 5")
     explorer.box_a.value = "two"
-    assert explorer.readout.value == "could not read 'two' as a shape: write sizes like '2, 3'"
+    assert explorer.readout.value == (
+        "shape A: could not read 'two' as a shape: 'two' is not a size; "
+        "write sizes separated by commas, like '2, 3'"
+    )
     assert repr(explorer) == f"BroadcastExplorer({explorer.readout.value})"
+
+
+def test_an_invalid_entry_clears_the_picture_and_a_valid_one_brings_it_back():
+    explorer = broadcast_explorer()
+    explorer.box_b.value = "3,,1"
+    assert explorer.readout.value.startswith("shape B: in '3,,1' there is a comma with no size")
+    assert bytes(explorer.picture.value) == b""
+    assert explorer.picture.layout.display == "none"
+    explorer.box_b.value = "３，１"
+    assert explorer.readout.value == "(1, 2) and (3, 1) broadcast to (3, 2)"
+    assert bytes(explorer.picture.value).startswith(b"\x89PNG")
+    assert explorer.picture.layout.display is None
+
+
+def test_an_empty_box_asks_for_a_shape_and_brackets_mean_a_scalar():
+    explorer = broadcast_explorer("", "2, 3")
+    assert explorer.readout.value.startswith("shape A: the box is empty")
+    explorer.box_a.value = "()"
+    assert explorer.readout.value == "() and (2, 3) broadcast to (2, 3)"
+
+
+def test_the_readout_shows_typed_text_as_text_not_html():
+    explorer = broadcast_explorer()
+    explorer.box_a.value = "<b>2</b>"
+    assert "&lt;b&gt;2&lt;/b&gt;" in explorer.readout.value
+    assert "<b>" not in explorer.readout.value
+
+
+def test_too_many_dimensions_get_a_message_not_a_picture():
+    explorer = broadcast_explorer()
+    explorer.box_a.value = ", ".join(["1"] * 13)
+    assert explorer.readout.value.startswith("the picture fits up to 12 dimensions")
+    assert bytes(explorer.picture.value) == b""
 
 
 def test_broadcast_explorer_rejects_tuples():

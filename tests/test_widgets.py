@@ -44,3 +44,37 @@ def test_explorer_requires_update_and_widget_controls():
         Explorer([widgets.IntSlider()])
     with pytest.raises(TypeError, match="list of ipywidgets"):
         Explorer(["slider"])
+
+
+class FailingExplorer(Explorer):
+    """Draws for even values; for odd ones its update raises, as a learner's function may."""
+
+    def __init__(self):
+        self.slider = widgets.IntSlider(value=2)
+        super().__init__([self.slider])
+
+    def update(self):
+        if self.slider.value % 2:
+            raise ValueError(f"odd value <{self.slider.value}>")
+        figure, axes = plt.subplots()
+        axes.plot([0, self.slider.value])
+        self.show(f"value {self.slider.value}", figure)
+
+
+def test_an_update_that_raises_becomes_a_readout_message_and_clears_the_picture():
+    explorer = FailingExplorer()
+    assert bytes(explorer.picture.value).startswith(b"\x89PNG")
+    explorer.slider.value = 3  # no exception reaches the caller
+    assert explorer.readout.value == "could not update: ValueError: odd value &lt;3&gt;"
+    assert bytes(explorer.picture.value) == b""
+    assert explorer.picture.layout.display == "none"
+    explorer.slider.value = 4
+    assert explorer.readout.value == "value 4"
+    assert explorer.picture.layout.display is None
+
+
+def test_show_without_a_figure_clears_the_picture():
+    explorer = CountingExplorer()
+    explorer.show("nothing to draw", None)
+    assert explorer.readout.value == "nothing to draw"
+    assert bytes(explorer.picture.value) == b""
