@@ -69,9 +69,97 @@ def test_no_figure_is_left_open_for_pyplot_to_show_again():
         ({"function": lambda x: x.sum()}, ValueError, "elementwise"),
         ({"function": lambda x: x.detach() * 2}, ValueError, "no grad_fn"),
         ({"formula": 2}, TypeError, "formula must be a str"),
+        ({"x_range": (0.0, math.inf)}, ValueError, "finite numbers"),
+        ({"function": lambda x: x.numpy() * 2}, TypeError, "it raised RuntimeError"),
+        ({"function": lambda x: x[:1] * 2}, ValueError, "elementwise"),
+        (
+            {"function": torch.log, "x": -2.0, "x_range": (-5.0, -1.0)},
+            ValueError,
+            "not defined anywhere on x_range (-5.0, -1.0)",
+        ),
     ],
 )
 def test_bad_arguments_say_what_was_expected(kwargs, error, words):
     arguments = {"function": _seed_parabola} | kwargs
     with pytest.raises(error, match=words.replace("(", r"\(").replace(")", r"\)")):
         tangent_explorer(**arguments)
+
+
+def _shown_curve(explorer):
+    """The figure update() would show now: the upper axes hold the curve."""
+    return explorer._figure().axes[0]
+
+
+@pytest.mark.parametrize(
+    ("function", "formula", "left_end"),
+    [(torch.sqrt, "sqrt(x)", 0.0), (torch.log, "log(x)", 0.0)],
+)
+def test_a_function_defined_for_positive_x_draws_and_names_its_domain(function, formula, left_end):
+    explorer = tangent_explorer(function, formula=formula)  # the default range starts at -1
+    assert explorer.readout.value.startswith("x = 3.50 | y = ")
+    assert len(explorer.intervals) == 1
+    assert explorer.intervals[0][0] == pytest.approx(left_end, abs=1e-12)
+    assert explorer.intervals[0][1] == 5.0
+    explorer.slider.value = -0.5
+    assert explorer.readout.value == (
+        f"x = -0.50 | y = nan: {formula} is not a finite number here, so x is outside its "
+        "domain; on this range it is defined for x in [0.00, 5.00]"
+    )
+    assert bytes(explorer.picture.value).startswith(PNG_SIGNATURE)
+    low, high = _shown_curve(explorer).get_ylim()
+    assert math.isfinite(low) and math.isfinite(high)
+
+
+def test_a_vertical_tangent_is_named_not_drawn():
+    explorer = tangent_explorer(torch.sqrt, x=0.0, formula="sqrt(x)")
+    assert explorer.readout.value == (
+        "x = 0.00 | y = 0.00 | dy/dx = inf: no finite slope here, so no tangent is drawn"
+    )
+    labels = [line.get_label() for line in _shown_curve(explorer).get_lines()]
+    assert "y = sqrt(x)" in labels
+    assert not any(label.startswith("tangent") for label in labels)
+
+
+def test_a_pole_keeps_the_axis_on_the_curve_and_breaks_the_line():
+    explorer = tangent_explorer(lambda x: 1 / x, x=1.0, formula="1/x")
+    low, high = _shown_curve(explorer).get_ylim()
+    assert -20 < low < -2 and 2 < high < 20  # not stretched to the 1e16 next to x = 0
+    curve = _shown_curve(explorer).get_lines()[0].get_ydata()
+    assert any(math.isnan(value) for value in curve)  # no stroke joins the two branches
+    explorer.slider.value = 0.0
+    assert explorer.readout.value == (
+        "x = 0.00 | y = inf: 1/x is not a finite number here, so x is outside its domain"
+    )
+
+
+def test_a_well_behaved_curve_is_shown_whole():
+    explorer = tangent_explorer(_seed_parabola)
+    low, high = _shown_curve(explorer).get_ylim()
+    assert low < -0.25 and high > 12.0
+    assert not any(math.isnan(v) for v in _shown_curve(explorer).get_lines()[0].get_ydata())
+
+
+@pytest.mark.parametrize(
+    ("value", "readout"),
+    [
+        (math.nan, "x is not a number (nan): set the slider to a value from -1.00 to 5.00"),
+        (100.0, "x = 5.00 | y = 12.00 | dy/dx = 7.00"),
+        (-math.inf, "x = -1.00 | y = 6.00 | dy/dx = -5.00"),
+    ],
+)
+def test_slider_values_set_from_code_get_a_readout_never_a_traceback(value, readout):
+    explorer = tangent_explorer(_seed_parabola)
+    explorer.slider.value = value
+    assert explorer.readout.value == readout
+    assert bytes(explorer.picture.value).startswith(PNG_SIGNATURE)
+
+
+def test_a_function_that_fails_at_one_x_is_reported_in_the_readout():
+    def picky(x):
+        if x.dim() == 0 and x.item() > 4:
+            raise ValueError("only up to 4")
+        return x * x
+
+    explorer = tangent_explorer(picky, x=1.0)
+    explorer.slider.value = 4.5
+    assert explorer.readout.value == "could not update: ValueError: only up to 4"
