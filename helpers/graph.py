@@ -7,7 +7,7 @@ matplotlib, so no Graphviz binary is needed. As in the seed notes (002),
 operations are boxes and tensors are ellipses.
 """
 
-from collections.abc import Mapping
+from collections.abc import Generator, Mapping
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
@@ -15,6 +15,7 @@ import torch
 from matplotlib.figure import Figure
 
 LEAF, OPERATION, TENSOR = "leaf", "operation", "tensor"
+MAX_DRAWN_NODES = 300
 
 _STYLE = {
     LEAF: {"boxstyle": "ellipse,pad=0.3", "facecolor": "#d9f0d3", "edgecolor": "#1b7837"},
@@ -64,6 +65,11 @@ def _tensor_label(name: str, tensor: torch.Tensor) -> str:
 
 
 def _check_arguments(tensor: object, names: object) -> dict[str, torch.Tensor]:
+    if isinstance(tensor, torch.nn.Module):
+        raise TypeError(
+            f"tensor must be a torch.Tensor, got the module {type(tensor).__name__}: "
+            "draw what it computes, e.g. draw_graph(model(x))"
+        )
     if not isinstance(tensor, torch.Tensor):
         raise TypeError(f"tensor must be a torch.Tensor, got {type(tensor).__name__}")
     if tensor.grad_fn is None and not tensor.requires_grad:
@@ -90,7 +96,8 @@ def trace_graph(
     is used. ``names`` labels tensors: leaves by name, and a named non-leaf
     tensor (``x = 2*a + 3*b``) becomes an ellipse after the operation that made
     it. Tensors that do not require grad are not part of the graph, so they are
-    not drawn. Raises ``ValueError`` for a tensor autograd did not record.
+    not drawn. The walk keeps its own stack, so a graph thousands of operations
+    deep works. Raises ``ValueError`` for a tensor autograd did not record.
     """
     named = _check_arguments(tensor, names)
 
@@ -116,17 +123,20 @@ def trace_graph(
         nodes.append(GraphNode(kind, label))
         return len(nodes) - 1
 
-    def output_of(function: object, output_nr: int) -> int:
+    # output_of and visit call each other once per edge: written as generators that
+    # yield the call they need and receive its result, run by _run_nested, so a graph
+    # thousands of operations deep does not exhaust Python's recursion limit.
+    def output_of(function: object, output_nr: int) -> Generator[object, int, int]:
         """The node a consumer's edge starts from: the named tensor if any, else the op."""
         key = (id(function), output_nr)
         if key not in outputs:
-            return visit(function)
+            return (yield visit(function))
         if key not in tensor_nodes:
             tensor_nodes[key] = add(TENSOR, _tensor_label(*outputs[key]))
-            edges.append((visit(function), tensor_nodes[key]))
+            edges.append(((yield visit(function)), tensor_nodes[key]))
         return tensor_nodes[key]
 
-    def visit(function: object) -> int:
+    def visit(function: object) -> Generator[object, int, int]:
         leaf = getattr(function, "variable", None)  # AccumulateGrad stands for its leaf
         key = id(leaf) if leaf is not None else id(function)
         if key in visited:
@@ -138,26 +148,51 @@ def trace_graph(
         visited[key] = add(OPERATION, function.name().rsplit("::", 1)[-1])
         for parent, output_nr in function.next_functions:
             if parent is not None:
-                edges.append((output_of(parent, output_nr), visited[key]))
+                edges.append(((yield output_of(parent, output_nr)), visited[key]))
         return visited[key]
 
-    output_of(tensor.grad_fn, tensor.output_nr)
+    _run_nested(output_of(tensor.grad_fn, tensor.output_nr))
     return AutogradGraph(tuple(nodes), tuple(edges))
+
+
+def _run_nested(call: Generator[object, int, int]) -> int:
+    """Run generators that yield sub-calls (generators) and receive their results.
+
+    The explicit stack does what Python's call stack would do for the same
+    functions written recursively, in the same order, without its depth limit.
+    """
+    stack, result = [call], None
+    while stack:
+        try:
+            inner = stack[-1].send(result)
+        except StopIteration as finished:
+            stack.pop()
+            result = finished.value
+        else:
+            stack.append(inner)
+            result = None
+    return result
 
 
 def _columns(graph: AutogradGraph) -> list[int]:
     """Each node's column: the longest path to it from a leaf, so every edge points right."""
     inputs: list[list[int]] = [[] for _ in graph.nodes]
+    consumers: list[list[int]] = [[] for _ in graph.nodes]
     for source, target in graph.edges:
         inputs[target].append(source)
-    column: dict[int, int] = {}
-
-    def column_of(index: int) -> int:
-        if index not in column:
-            column[index] = 1 + max((column_of(i) for i in inputs[index]), default=-1)
-        return column[index]
-
-    return [column_of(index) for index in range(len(graph.nodes))]
+        consumers[source].append(target)
+    # Kahn's order: a node is placed once all its inputs are, so no recursion is needed.
+    waiting = [len(sources) for sources in inputs]
+    ready = [index for index, count in enumerate(waiting) if count == 0]
+    column = [0] * len(graph.nodes)
+    while ready:
+        index = ready.pop()
+        column[index] = 1 + max((column[i] for i in inputs[index]), default=-1)
+        for target in consumers[index]:
+            waiting[target] -= 1
+            if waiting[target] == 0:
+                ready.append(target)
+    return column
 
 
 def _layout(graph: AutogradGraph) -> tuple[dict[object, tuple[float, float]], list[list[object]]]:
@@ -224,11 +259,19 @@ def draw_graph(
     backward operations (boxes) are named as PyTorch names them
     (``MulBackward0``); named non-leaf tensors and the tensor itself are orange.
     Arrows point the way the forward pass computed; ``backward()`` walks them
-    in reverse. See ``trace_graph`` for ``names`` and the errors raised.
+    in reverse. See ``trace_graph`` for ``names`` and the errors raised; a graph of
+    more than ``MAX_DRAWN_NODES`` nodes raises ``ValueError`` (``trace_graph`` still
+    walks it, however deep).
     """
     if title is not None and not isinstance(title, str):
         raise TypeError(f"title must be a str or None, got {type(title).__name__}")
     graph = trace_graph(tensor, names)
+    if len(graph.nodes) > MAX_DRAWN_NODES:
+        raise ValueError(
+            f"this graph has {len(graph.nodes)} nodes; draw_graph draws up to "
+            f"{MAX_DRAWN_NODES}, beyond which no label can be read. Draw a smaller part "
+            "of the computation; trace_graph(tensor) lists every node and edge."
+        )
     position, chains = _layout(graph)
     columns = 1 + max(x for x, _ in position.values())
     rows = max(sum(1 for x, _ in position.values() if x == c) for c in range(int(columns)))

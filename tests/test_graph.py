@@ -8,6 +8,7 @@ from matplotlib.patches import ArrowStyle
 from matplotlib.text import Annotation
 
 from helpers import draw_graph, trace_graph
+from helpers.graph import MAX_DRAWN_NODES, _columns
 
 
 def _seed_000_graph(retain: bool = False):
@@ -178,3 +179,50 @@ def test_layout_is_deterministic_with_leaves_left_and_the_root_right():
     columns = [x for x, _ in first.values()]
     assert first["a = 2\ngrad = 64"][0] == first["b = 1\ngrad = 33"][0] == min(columns)
     assert first["z = 83"][0] == max(columns)
+
+
+def _chain(length):
+    x = torch.tensor(1.0, requires_grad=True)
+    y = x
+    for _ in range(length):
+        y = y * 1.0001
+    return x, y
+
+
+def test_a_graph_thousands_of_operations_deep_is_traced_without_recursion():
+    x, y = _chain(3000)  # deeper than Python's default recursion limit of 1000
+    graph = trace_graph(y, {"x": x, "y": y})
+    assert len(graph.labels("operation")) == 3000
+    assert graph.labels("leaf") == ["x = 1"]
+    assert graph.labels("tensor") == ["y = 1.35"]
+    assert len(graph.edges) == 3001  # x -> first Mul, 2999 Mul -> Mul, last Mul -> y
+    columns = _columns(graph)
+    # The chain runs left to right: x in column 0, the k-th multiplication in column k.
+    leaf = next(i for i, node in enumerate(graph.nodes) if node.kind == "leaf")
+    assert columns[leaf] == 0
+    assert sorted(columns) == list(range(3002))
+    assert all(columns[target] == columns[source] + 1 for source, target in graph.edges)
+
+
+def test_columns_are_the_longest_path_from_a_leaf():
+    tensors = _seed_000_graph()
+    graph = trace_graph(tensors["z"], {"a": tensors["a"], "b": tensors["b"]})
+    columns = _columns(graph)
+    labels = [node.label for node in graph.nodes]
+    # The longest path: b, 3*b, *b, *b, + (y), 3*y, + (z), then the output tensor.
+    assert columns[labels.index("output = 83")] == max(columns) == 7
+    assert all(columns[target] > columns[source] for source, target in graph.edges)
+
+
+def test_draw_graph_refuses_a_graph_too_big_to_read():
+    x, y = _chain(MAX_DRAWN_NODES)
+    open_figures = plt.get_fignums()
+    too_many = f"has {MAX_DRAWN_NODES + 2} nodes; draw_graph draws up to {MAX_DRAWN_NODES}"
+    with pytest.raises(ValueError, match=too_many):
+        draw_graph(y, {"x": x})
+    assert plt.get_fignums() == open_figures
+
+
+def test_a_module_gets_told_to_draw_its_output():
+    with pytest.raises(TypeError, match=r"got the module Linear: .*draw_graph\(model\(x\)\)"):
+        draw_graph(torch.nn.Linear(2, 1))
