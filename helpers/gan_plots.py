@@ -120,7 +120,7 @@ def plot_dashboard(trainer: GanTrainer) -> Figure:
     if not isinstance(trainer, GanTrainer):
         raise TypeError(f"trainer must be a GanTrainer, got {type(trainer).__name__}")
     figure, axes = plt.subplots(1, 3, figsize=(10.5, 2.8))
-    draw_paintings(axes[0], trainer.paint(trainer.fixed_ideas),
+    draw_paintings(axes[0], trainer.paint(trainer.fixed_ideas, trainer.fixed_labels),
                    title=f"G's paintings at step {trainer.step_count}", max_curves=20)
     if trainer.history["loss_d"]:
         draw_history(axes[1], axes[2], trainer.history)

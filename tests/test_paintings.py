@@ -9,9 +9,11 @@ from helpers.paintings import (
     PAINT_POINTS,
     QUALITY_TARGETS,
     artist_work,
+    from_unit_range,
     gan_quality,
     lower_bound,
     meets_targets,
+    to_unit_range,
     upper_bound,
 )
 
@@ -103,26 +105,43 @@ def test_gan_quality_rejects_bad_input():
         gan_quality(torch.full((2, 15), float("nan")))
 
 
-GOOD = {"frac_between": 0.93, "a_mean": 1.49, "a_std": 0.29, "d_real": 0.51, "d_fake": 0.49}
+GOOD = {"frac_between": 0.97, "a_mean": 1.49, "a_std": 0.29, "a_ks": 0.02, "fit_rmse": 0.005}
 
 
 def test_meets_targets_accepts_a_good_run():
     assert meets_targets(GOOD)
-    assert meets_targets({**GOOD, "a_ks": 0.05})
+    assert meets_targets({**GOOD, "d_real": 0.9}), "D's outputs are not judged"
 
 
 @pytest.mark.parametrize(
     "name, value",
-    [("frac_between", 0.89), ("a_mean", 1.56), ("a_mean", 1.44), ("a_std", 0.24),
-     ("a_std", 0.36), ("d_real", 0.56), ("d_fake", 0.44)],
+    [("frac_between", 0.94), ("a_ks", 0.031), ("fit_rmse", 0.016)],
 )
 def test_meets_targets_rejects_each_miss(name, value):
     assert name in QUALITY_TARGETS
     assert not meets_targets({**GOOD, name: value})
 
 
+def test_the_targets_tell_a_perfect_sampler_on_10000_samples_from_a_collapsed_one():
+    perfect = gan_quality(artist_work(10_000, generator=torch.Generator().manual_seed(4)))
+    assert meets_targets(perfect)
+    one_curve = (1.5 * PAINT_POINTS**2 + 0.5).repeat(10_000, 1)
+    assert not meets_targets(gan_quality(one_curve))
+
+
 def test_meets_targets_rejects_bad_input():
-    with pytest.raises(ValueError, match="d_fake"):
-        meets_targets({key: value for key, value in GOOD.items() if key != "d_fake"})
+    with pytest.raises(ValueError, match="fit_rmse"):
+        meets_targets({key: value for key, value in GOOD.items() if key != "fit_rmse"})
     with pytest.raises(TypeError, match="dict"):
         meets_targets([0.9])
+
+
+def test_unit_range_maps_each_real_painting_to_a_flat_line_and_back():
+    paintings = artist_work(50, generator=torch.Generator().manual_seed(2))
+    scaled = to_unit_range(paintings)
+    assert scaled.min() >= -1 and scaled.max() <= 1
+    flat = scaled - scaled[:, :1]
+    assert flat.abs().max() < 1e-5, "every point of a scaled real painting is 2a - 3"
+    torch.testing.assert_close(from_unit_range(scaled), paintings)
+    bounds = torch.stack([lower_bound(PAINT_POINTS), upper_bound(PAINT_POINTS)])
+    torch.testing.assert_close(to_unit_range(bounds), torch.tensor([[-1.0], [1.0]]).expand(2, 15))
