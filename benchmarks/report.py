@@ -59,72 +59,6 @@ def notebooks_section(results: dict) -> list[str]:
     ]
 
 
-def _recipe_text(recipe: dict) -> str:
-    betas = ", ".join(f"{b:g}" for b in recipe["betas"])
-    lr = (f"{recipe['lr_g']:g}" if recipe["lr_g"] == recipe["lr_d"]
-          else f"G {recipe['lr_g']:g} / D {recipe['lr_d']:g}")
-    return f"Adam lr {lr}, betas ({betas}), {recipe['loss'].replace('_', '-')} loss"
-
-
-def gan_section(gan: dict) -> list[str]:
-    nb, seed = gan["runs"]["notebook"][0], gan["runs"]["seed"][0]
-
-    def steps(run: dict, key: str = "steps_to_target") -> str:
-        if run[key] is None:
-            return f"not within {run['steps_run']}"
-        return str(run[key])
-
-    def at(run: dict, key: str) -> str:
-        return f"{run['final'][key]:.3f}"
-
-    rows = [
-        ["recipe", _recipe_text(nb["recipe"]), _recipe_text(seed["recipe"])],
-        ["batch size", str(nb["recipe"]["batch_size"]), str(seed["recipe"]["batch_size"])],
-        ["training speed (steps/s)", f"{nb['steps_per_s']:.0f}", f"{seed['steps_per_s']:.0f}"],
-        ["steps to the quality targets (first check that meets them)", steps(nb), steps(seed)],
-        [f"steps after which every check to {gan['max_steps']} meets them",
-         steps(nb, "steps_to_stay"), steps(seed, "steps_to_stay")],
-        ["training time to the targets (s)", _seconds(nb["train_s_to_target"]),
-         _seconds(seed["train_s_to_target"])],
-        [f"evaluation time, every {gan['eval_every']} steps (s)", f"{nb['eval_s']:.2f}",
-         f"{seed['eval_s']:.2f}"],
-    ]
-    rows += [[f"{key} at the last evaluation", at(nb, key), at(seed, key)]
-             for key in ("frac_between", "a_mean", "a_std", "d_real", "d_fake")]
-    n_steps, s_steps = nb["steps_to_target"], seed["steps_to_target"]
-    if n_steps and s_steps:
-        verdict = (f"The seed's recipe needs **{s_steps / n_steps:.1f}×** the notebook "
-                   f"recipe's steps to first meet the targets ({s_steps} vs {n_steps}).")
-        n_stay, s_stay = nb["steps_to_stay"], seed["steps_to_stay"]
-        if n_stay and s_stay:
-            verdict += (f" A GAN oscillates, so the table also gives the step from which the "
-                        f"targets hold at every later check: {s_stay} vs {n_stay} "
-                        f"({s_stay / n_stay:.1f}×).")
-    elif n_steps:
-        verdict = (f"The seed's recipe never meets the targets within {seed['steps_run']} steps "
-                   f"(more than {seed['steps_run'] / n_steps:.1f}× the notebook recipe's "
-                   f"{n_steps}).")
-    else:
-        verdict = f"The notebook's recipe does not meet the targets within {nb['steps_run']} steps."
-    lines = [
-        f"### GAN: notebook recipe vs seed recipe (seed {nb['seed']}, one run)",
-        "",
-        *_table(["", "notebook recipe", "seed recipe (MorvanZhou, loop corrected)"], rows, "lrr"),
-        "",
-        verdict + " Targets: frac_between ≥ 0.90, |a_mean − 1.5| ≤ 0.05, 0.25 ≤ a_std ≤ 0.35, "
-        f"D(real) and D(fake) within 0.05 of 0.5, checked with `gan_quality` every "
-        f"{gan['eval_every']} steps (at most {gan['max_steps']}); evaluation time is not "
-        "training time.",
-    ]
-    if len(gan["seeds"]) > 1:
-        def per_seed(name: str) -> str:
-            return ", ".join(str(r["steps_to_target"] or f">{r['steps_run']}")
-                             for r in gan["runs"][name])
-        lines += ["", f"Other seeds ({', '.join(map(str, gan['seeds']))}): steps to the targets "
-                  f"{per_seed('notebook')} (notebook recipe) vs {per_seed('seed')} (seed recipe)."]
-    return lines
-
-
 def environment_section(env: dict) -> list[str]:
     rows = [
         ["venv, installed size", f"{env['venv_bytes'] / GB:.2f} GB"],
@@ -163,7 +97,9 @@ def render(results: dict, checks: list[Check]) -> str:
     if results.get("notebooks"):
         lines += ["", *notebooks_section(results)]
     if results.get("gan"):
-        lines += ["", *gan_section(results["gan"])]
+        from benchmarks import gan
+
+        lines += ["", *gan.section(results["gan"])]
     if results.get("environment"):
         lines += ["", *environment_section(results["environment"])]
     lines += ["", *budgets_section(checks)]

@@ -24,7 +24,7 @@ from benchmarks import budgets, report, system
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 PROFILE_TOP = 25
-DEFAULT_GAN_SEEDS = [0, 1, 2]
+DEFAULT_SEEDS = list(range(10))
 PARTS = ("notebooks", "gan", "environment", "install")
 
 
@@ -144,8 +144,8 @@ def measurement_command(args: argparse.Namespace) -> str:
         flags.append("--notebooks " + " ".join(args.notebooks))
     if args.skip:
         flags.append("--skip " + " ".join(args.skip))
-    if args.gan_seeds != DEFAULT_GAN_SEEDS:
-        flags.append("--gan-seeds " + " ".join(map(str, args.gan_seeds)))
+    if args.seeds != DEFAULT_SEEDS:
+        flags.append("--seeds " + " ".join(map(str, args.seeds)))
     return "make bench" if not flags else f"make bench BENCH_ARGS='{' '.join(flags)}'"
 
 
@@ -157,8 +157,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="only notebooks whose name starts so, e.g. 06")
     parser.add_argument("--skip", nargs="*", default=[], choices=PARTS,
                         help="parts to leave out ('install': size .venv, time no install)")
-    parser.add_argument("--gan-seeds", nargs="+", type=int, default=DEFAULT_GAN_SEEDS,
-                        help="the first is the headline; the others are listed beside it")
+    parser.add_argument("--seeds", nargs="+", type=int, default=DEFAULT_SEEDS,
+                        help="seeds of the across-seed measurements (the GANs, the classifier)")
+    parser.add_argument("--no-record", action="store_true",
+                        help="leave helpers/data/measured_across_seeds.json alone")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks",
                         help="folder for results.md and results.json")
     parser.add_argument("--no-readme", action="store_true",
@@ -208,8 +210,8 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks import gan
 
         helpers.setup()  # one torch thread, as in the notebooks
-        log(f"GAN: both recipes to the targets, seeds {args.gan_seeds} ...")
-        results["gan"] = gan.compare(args.gan_seeds)
+        log(f"GAN: both recipes and the ingredients, seeds {args.seeds} ...")
+        results["gan"] = gan.measure(args.seeds, record=not args.no_record)
     if "environment" not in args.skip:
         results["environment"] = bench_environment("install" not in args.skip)
     results["load_average_end"] = system.load_average()

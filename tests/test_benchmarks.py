@@ -12,7 +12,7 @@ import pytest
 # benchmarks/ is a folder of the repository, not part of the installed package.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import budgets, environment, gan, report, system  # noqa: E402
+from benchmarks import budgets, environment, report, system  # noqa: E402
 from benchmarks.kernels import FLOOR_SOURCE, KernelRun, floor_notebook  # noqa: E402
 from benchmarks.run import (  # noqa: E402
     measurement_command,
@@ -137,12 +137,12 @@ def test_measurement_command_leaves_out_output_options():
     import argparse
 
     def ns(**kw):
-        base = {"repeats": 3, "notebooks": None, "skip": [], "gan_seeds": [0, 1, 2]}
+        base = {"repeats": 3, "notebooks": None, "skip": [], "seeds": list(range(10))}
         return argparse.Namespace(**{**base, **kw})
 
     assert measurement_command(ns()) == "make bench"
-    assert measurement_command(ns(repeats=1, skip=["install"], gan_seeds=[0])) == (
-        "make bench BENCH_ARGS='--repeats 1 --skip install --gan-seeds 0'")
+    assert measurement_command(ns(repeats=1, skip=["install"], seeds=[0])) == (
+        "make bench BENCH_ARGS='--repeats 1 --skip install --seeds 0'")
 
 
 def test_floor_notebook_only_imports_and_sets_up():
@@ -152,86 +152,9 @@ def test_floor_notebook_only_imports_and_sets_up():
     assert "import torch, helpers" in FLOOR_SOURCE and "helpers.setup()" in FLOOR_SOURCE
 
 
-# --- GAN race logic, with a stand-in trainer ----------------------------------------------
-
-class _FakeTrainer:
-    """Meets the targets from ``good_from`` steps on; counts calls."""
-
-    good_from = 750
-
-    def __init__(self, recipe, seed=0, device=None):
-        self.step_count = 0
-
-    def train(self, steps):
-        self.step_count += steps
-
-    def evaluate(self, n_samples=1000):
-        good = self.step_count >= self.good_from
-        return {"frac_between": 0.95 if good else 0.5, "a_mean": 1.5, "a_std": 0.3,
-                "a_ks": 0.1, "fit_rmse": 0.1, "d_real": 0.5, "d_fake": 0.5}
-
-
-def test_race_records_the_first_check_that_meets_the_targets_and_runs_on(monkeypatch):
-    monkeypatch.setattr(gan, "GanTrainer", _FakeTrainer)
-    result = gan.race(gan.NOTEBOOK_RECIPE, eval_every=250, max_steps=1500)
-    assert result["steps_to_target"] == 750
-    assert result["steps_to_stay"] == 750
-    assert result["steps_run"] == 1500 and result["evaluations"] == 6
-    assert [point["met"] for point in result["curve"]] == [False, False, True, True, True, True]
-    assert 0 < result["train_s_to_target"] <= result["train_s"]
-
-
-class _Oscillating(_FakeTrainer):
-    """Meets the targets at 500, drops out at 750 and 1000, then holds from 1250."""
-
-    def evaluate(self, n_samples=1000):
-        good = self.step_count == 500 or self.step_count >= 1250
-        return {**super().evaluate(n_samples), "frac_between": 0.95 if good else 0.5}
-
-
-def test_race_tells_a_passing_check_from_targets_that_hold(monkeypatch):
-    monkeypatch.setattr(gan, "GanTrainer", _Oscillating)
-    result = gan.race(gan.NOTEBOOK_RECIPE, eval_every=250, max_steps=2000)
-    assert result["steps_to_target"] == 500
-    assert result["steps_to_stay"] == 1250
-
-
-def test_compare_races_both_recipes_per_seed_and_takes_the_first_seed_as_headline(monkeypatch):
-    monkeypatch.setattr(gan, "GanTrainer", _FakeTrainer)
-    result = gan.compare([0, 1], eval_every=250, max_steps=2000)
-    assert [r["seed"] for r in result["runs"]["notebook"]] == [0, 1]
-    assert result["runs"]["seed"][0]["recipe"]["loss"] == "minimax"
-    assert result["runs"]["notebook"][0]["recipe"]["betas"] == gan.NOTEBOOK_RECIPE.betas
-    assert result["ratio"] == 1.0  # the stand-in trainer learns equally fast for both
-
-
-class _NeverGood(_FakeTrainer):
-    good_from = 10**9
-
-
-def test_race_without_success_runs_to_max_steps(monkeypatch):
-    monkeypatch.setattr(gan, "GanTrainer", _NeverGood)
-    result = gan.race(gan.SEED_RECIPE, eval_every=300, max_steps=1000)
-    assert result["steps_to_target"] is None and result["train_s_to_target"] is None
-    assert result["steps_to_stay"] is None
-    assert result["steps_run"] == 1000  # the last chunk is cut to 100 steps
-    assert [p["step"] for p in result["curve"]] == [300, 600, 900, 1000]
-
-
 # --- budgets --------------------------------------------------------------------------------
 
-def _gan_run(steps_to_target, steps_run=None):
-    recipe = {"lr_g": 1e-4, "lr_d": 1e-4, "betas": [0.9, 0.999], "loss": "minimax",
-              "batch_size": 64}
-    final = {"frac_between": 0.95, "a_mean": 1.5, "a_std": 0.3, "d_real": 0.5, "d_fake": 0.5}
-    return {"recipe": recipe, "seed": 0, "steps_to_target": steps_to_target,
-            "steps_run": steps_run or steps_to_target, "steps_per_s": 900.0,
-            "train_s_to_target": None if steps_to_target is None else 1.0, "eval_s": 0.01,
-            "steps_to_stay": steps_to_target,
-            "final": final}
-
-
-def _results(times=(5.0, 8.0), peaks=(300, 400), gan_steps=(500, 2250), error=None):
+def _results(times=(5.0, 8.0), peaks=(300, 400), error=None):
     notebooks = [
         {"name": f"0{i}_nb", "error": None, "median_s": t, "floor_median_s": 2.0,
          "peak_rss_max_bytes": p * 10**6, "cell_median_s": [0.5, t - 2.5]}
@@ -239,9 +162,6 @@ def _results(times=(5.0, 8.0), peaks=(300, 400), gan_steps=(500, 2250), error=No
     ]
     if error:
         notebooks.append({"name": "09_broken", "error": error})
-    seed_steps = gan_steps[1]
-    gan_runs = {"notebook": [_gan_run(gan_steps[0], 10_000 if gan_steps[0] is None else None)],
-                "seed": [_gan_run(seed_steps, 10_000 if seed_steps is None else None)]}
     return {
         "command": "make bench", "date": "2026-11-22 08:00 UTC", "repeats": 3,
         "load_average_start": [0.1, 0.2, 0.3],
@@ -250,7 +170,6 @@ def _results(times=(5.0, 8.0), peaks=(300, 400), gan_steps=(500, 2250), error=No
                     "torch": "2.13.0+cpu"},
         "notebooks": notebooks,
         "series": summarise_series(notebooks),
-        "gan": {"eval_every": 250, "max_steps": 10_000, "seeds": [0], "runs": gan_runs},
         "environment": {"sizes_of": "a new venv", "venv_bytes": 1.5e9, "torch_bytes": 0.8e9,
                         "install": {"command": "pip install --editable '.[dev]'",
                                     "install_s": 42.0, "warm_cache": True,
@@ -261,7 +180,7 @@ def _results(times=(5.0, 8.0), peaks=(300, 400), gan_steps=(500, 2250), error=No
 
 def test_all_budgets_hold():
     checks = budgets.check(_results())
-    assert len(checks) == 2 * 2 + 1 + 1  # time and memory per notebook, series, GAN
+    assert len(checks) == 2 * 2 + 1  # time and memory per notebook, series
     assert budgets.failures(checks) == []
 
 
@@ -290,27 +209,10 @@ def test_failed_notebook_fails_a_budget_and_the_series_has_no_total():
     assert "series time" not in [c.name for c in checks]
 
 
-def test_gan_ratio_below_three_fails_and_three_holds():
-    assert budgets.failures(budgets.check(_results(gan_steps=(1000, 2750))))[0].name == (
-        "GAN steps to quality targets")
-    assert budgets.failures(budgets.check(_results(gan_steps=(1000, 3000)))) == []
-
-
-def test_gan_seed_never_meeting_targets_holds_and_says_so():
-    (check,) = [c for c in budgets.check(_results(gan_steps=(500, None))) if "GAN" in c.name]
-    assert check.ok
-    assert "seed never within 10000" in check.measured and "20.0×" in check.measured
-
-
-def test_gan_notebook_recipe_never_meeting_targets_fails():
-    (check,) = [c for c in budgets.check(_results(gan_steps=(None, 2250))) if "GAN" in c.name]
-    assert not check.ok and "never met" in check.measured
-
-
 def test_skipped_parts_are_not_checked():
     results = _results()
-    del results["gan"]
-    assert all("GAN" not in c.name for c in budgets.check(results))
+    del results["notebooks"]
+    assert budgets.check(results) == []
 
 
 # --- the report -------------------------------------------------------------------------------
@@ -321,25 +223,17 @@ def test_report_has_machine_tables_and_verdicts():
     assert "Test CPU, 2 cores, 24 GiB RAM, Linux, Python 3.11.7, torch 2.13.0+cpu" in markdown
     assert "| `00_nb` | 5.0 | 2.0 | 300 | 2: 2.5 s, 1: 0.5 s |" in markdown
     assert "| **series** | **13.0** | **4.0** | 400 | 3.25× the floor |" in markdown
-    assert "| steps to the quality targets (first check that meets them) | 500 | 2250 |" in markdown
-    assert ("needs **4.5×** the notebook recipe's steps to first meet the targets "
-            "(2250 vs 500)") in markdown
-    assert "| steps after which every check to 10000 meets them | 500 | 2250 |" in markdown
-    assert "hold at every later check: 2250 vs 500 (4.5×)" in markdown
     assert "| torch alone | 0.80 GB |" in markdown
     assert "(warm pip cache) | 42 s |" in markdown
-    assert "### Budgets: 6 of 6 hold" in markdown
+    assert "### Budgets: 5 of 5 hold" in markdown
     assert "EXCEEDED" not in markdown
 
 
-def test_report_marks_exceeded_budgets_and_a_seed_that_never_converges():
-    results = _results(times=(45.0, 5.0), gan_steps=(500, None))
+def test_report_marks_exceeded_budgets():
+    results = _results(times=(45.0, 5.0))
     markdown = report.render(results, budgets.check(results))
     assert "| 00_nb time | 45.0 s | ≤ 30 s | **EXCEEDED** |" in markdown
-    assert "### Budgets: 5 of 6 hold" in markdown
-    assert "never meets the targets within 10000 steps" in markdown
-    first_met_row = "| steps to the quality targets (first check that meets them) |"
-    assert f"{first_met_row} 500 | not within 10000 |" in markdown
+    assert "### Budgets: 4 of 5 hold" in markdown
 
 
 def test_report_rows_are_well_formed_tables():
