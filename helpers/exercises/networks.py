@@ -5,6 +5,7 @@ number, a list for a tuple, another valid order of calls) and, when an answer is
 wrong in one of the ways learners usually get it wrong, names that slip.
 """
 
+import functools
 import math
 import numbers
 from collections.abc import Callable
@@ -316,20 +317,11 @@ def _train_three_steps(step: Callable[..., object]) -> tuple[list[object], nn.Mo
 
 def _reference_step(
     model: nn.Module, optimizer: torch.optim.Optimizer, loss_fn: nn.Module, x: torch.Tensor,
-    y: torch.Tensor
+    y: torch.Tensor, *, zero_grad: bool = True
 ) -> float:
     loss = loss_fn(model(x), y)
-    optimizer.zero_grad()
-    loss.backward()
-    optimizer.step()
-    return loss.item()
-
-
-def _step_without_zero_grad(
-    model: nn.Module, optimizer: torch.optim.Optimizer, loss_fn: nn.Module, x: torch.Tensor,
-    y: torch.Tensor
-) -> float:
-    loss = loss_fn(model(x), y)
+    if zero_grad:
+        optimizer.zero_grad()
     loss.backward()
     optimizer.step()
     return loss.item()
@@ -388,7 +380,8 @@ def train_step(answer: object) -> Feedback:
         )
     slips = {
         "the losses drift from plain SGD after the second step: gradients accumulate unless "
-        "optimizer.zero_grad() runs once per step, before backward().": _step_without_zero_grad,
+        "optimizer.zero_grad() runs once per step, before backward().": functools.partial(
+            _reference_step, zero_grad=False),
         "these are the losses after each step: return the loss the step was computed from, "
         "before step() changed the weights.": _step_returning_the_loss_after_it,
     }
