@@ -8,7 +8,7 @@ what was expected and, when a common slip explains the gap, a hint.
 import copy
 import math
 import numbers
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -134,13 +134,19 @@ def _number_or_verdict(answer: object) -> tuple[float | None, str, Feedback | No
 
 
 def check_number(
-    answer: object, expected: float, *, rel_tol: float = 1e-4, abs_tol: float = 1e-6
+    answer: object,
+    expected: float,
+    *,
+    rel_tol: float = 1e-4,
+    abs_tol: float = 1e-6,
+    slips: Mapping[float, str] | None = None,
 ) -> Feedback:
     """Compare a number with the expected value.
 
     Introduced in notebook 01. Every form of a number is accepted: int,
     float, a NumPy scalar or 0-d array, and a one-element tensor or array (the
-    learner is told about ``.item()``). A wrong sign or a factor of 2 is named.
+    learner is told about ``.item()``). A wrong sign or a factor of 2 is named,
+    and so is any known wrong value in ``slips`` (value -> what it means).
     """
     if isinstance(expected, bool) or not isinstance(expected, int | float):
         raise TypeError(f"expected must be an int or float, got {type(expected).__name__}")
@@ -152,6 +158,9 @@ def check_number(
     if math.isclose(value, expected, rel_tol=rel_tol, abs_tol=abs_tol):
         return Feedback(True, f"{value:.6g}{note}.")
     message = f"{value:.6g}, expected {expected:.6g}"
+    for wrong, hint in (slips or {}).items():
+        if math.isclose(value, wrong, rel_tol=max(rel_tol, 1e-3), abs_tol=abs_tol):
+            return Feedback(False, f"{message}: {hint}")
     if expected != 0 and math.isclose(value, -expected, rel_tol=rel_tol, abs_tol=abs_tol):
         return Feedback(False, f"{message}: the sign is flipped.")
     if expected != 0 and value != 0 and math.isfinite(value):

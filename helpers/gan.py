@@ -410,13 +410,24 @@ class GanTrainer:
             return None
         return F.one_hot(labels, self.task.n_classes).float().to(self.device)
 
-    def paint(self, ideas: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
-        """The sampler's output for ``ideas`` (and ``labels``), in data space, on the CPU."""
+    def paint(
+        self, ideas: torch.Tensor, labels: torch.Tensor | None = None, *, average: bool = True
+    ) -> torch.Tensor:
+        """The sampler's output for ``ideas`` (and ``labels``), in data space, on the CPU.
+
+        ``average=False`` draws with G itself instead of the moving average of its weights.
+        """
         if self.task.n_classes and labels is None:
             raise ValueError(
                 f"this task is conditional: pass labels in 0..{self.task.n_classes - 1}")
-        with torch.no_grad():
-            samples = self.sampler(with_condition(ideas.to(self.device), self.one_hot(labels)))
+        sampler = self.sampler if average else self.generator
+        training = sampler.training
+        sampler.eval()  # batch norm, where a G has it, uses its running statistics to draw
+        try:
+            with torch.no_grad():
+                samples = sampler(with_condition(ideas.to(self.device), self.one_hot(labels)))
+        finally:
+            sampler.train(training)
         return self.task.decode(samples.cpu(), self.recipe)
 
     def snapshot(self) -> None:

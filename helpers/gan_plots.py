@@ -6,6 +6,7 @@ runs, and ``SnapshotExplorer`` scrubs through the snapshots afterwards.
 """
 
 import base64
+from collections.abc import Callable
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
@@ -133,21 +134,32 @@ class LiveView:
 
     It is one ``display_data`` output with a display id: ``update`` replaces
     its PNG every ``redraw_every`` steps (a redraw costs as much as a few
-    hundred training steps). The text form is fixed, so the stored output,
-    whose picture nbval does not compare, reads the same on every run.
+    hundred training steps). ``picture`` draws it from the trainer:
+    ``plot_dashboard`` for the paintings, another function for notebook 08's
+    digits. The text form is fixed, so the stored output, whose picture nbval
+    does not compare, reads the same on every run.
     """
 
     def __init__(
-        self, trainer: GanTrainer, *, redraw_every: int = 1000, label: str = "live training view"
+        self,
+        trainer: GanTrainer,
+        *,
+        redraw_every: int = 1000,
+        label: str = "live training view",
+        picture: Callable[[GanTrainer], Figure] | None = None,
     ) -> None:
         if isinstance(redraw_every, bool) or not isinstance(redraw_every, int) or redraw_every < 1:
             raise ValueError(f"redraw_every must be a positive int, got {redraw_every!r}")
+        if picture is not None and not callable(picture):
+            raise TypeError(f"picture must be a function trainer -> Figure, got "
+                            f"{type(picture).__name__}")
         self.redraw_every = redraw_every
         self.label = label
+        self.picture = picture or plot_dashboard
         self.handle: DisplayHandle = display(self._bundle(trainer), raw=True, display_id=True)
 
     def _bundle(self, trainer: GanTrainer) -> dict[str, str]:
-        png = figure_to_png(plot_dashboard(trainer))
+        png = figure_to_png(self.picture(trainer))
         return {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": self.label}
 
     def update(self, trainer: GanTrainer) -> None:
@@ -170,13 +182,33 @@ def snapshot_readout(step: int, paintings: torch.Tensor) -> str:
             f"a_ks {quality['a_ks']:.2f}")
 
 
-class SnapshotExplorer(Explorer):
-    """A slider over training snapshots: G's paintings and their quality (notebook 07)."""
+def plot_snapshot_paintings(step: int, paintings: torch.Tensor) -> Figure:
+    """The scrubber's picture of one snapshot of paintings (notebook 07)."""
+    return plot_paintings(paintings, title=f"G's paintings at step {step}")
 
-    def __init__(self, snapshots: dict[int, torch.Tensor]) -> None:
+
+class SnapshotExplorer(Explorer):
+    """A slider over training snapshots: G's samples and their quality (notebook 07).
+
+    ``picture(step, samples)`` draws a snapshot and ``readout(step, samples)``
+    sums it up in one line; the defaults are for the paintings, notebook 08
+    passes its own for digits.
+    """
+
+    def __init__(
+        self,
+        snapshots: dict[int, torch.Tensor],
+        *,
+        picture: Callable[[int, torch.Tensor], Figure] = plot_snapshot_paintings,
+        readout: Callable[[int, torch.Tensor], str] = snapshot_readout,
+    ) -> None:
         if not isinstance(snapshots, dict) or not snapshots:
-            raise ValueError("snapshots must be a non-empty dict step -> paintings "
+            raise ValueError("snapshots must be a non-empty dict step -> samples "
                              "(train with snapshot_every)")
+        if not callable(picture) or not callable(readout):
+            raise TypeError("picture and readout must be functions (step, samples) -> "
+                            "Figure and -> str")
+        self.picture_of, self.readout_of = picture, readout
         self.snapshots = dict(sorted(snapshots.items()))
         self.slider = widgets.SelectionSlider(
             options=list(self.snapshots), value=list(self.snapshots)[-1], description="step"
@@ -185,6 +217,5 @@ class SnapshotExplorer(Explorer):
 
     def update(self) -> None:
         step = self.slider.value
-        paintings = self.snapshots[step]
-        figure = plot_paintings(paintings, title=f"G's paintings at step {step}")
-        self.show(snapshot_readout(step, paintings), figure)
+        samples = self.snapshots[step]
+        self.show(self.readout_of(step, samples), self.picture_of(step, samples))

@@ -218,3 +218,12 @@ def test_check_function_rejects_bad_arguments():
         check_function(abs, abs, [])
     with pytest.raises(ValueError, match="the reference fails on input 0"):
         check_function(abs, lambda x: x.nope(), [1.0])
+
+
+def test_check_number_names_a_known_wrong_value_in_any_form():
+    slips = {0.5: "that is the share of one class, not the entropy."}
+    for wrong in (0.5, np.float64(0.5), torch.tensor(0.5)):
+        verdict = check_number(wrong, 0.6931, slips=slips)
+        assert not verdict and verdict.message.endswith("not the entropy.")
+    assert check_number(0.6931, 0.6931, slips=slips)
+    assert check_number(0.7, 0.6931, slips=slips).message == "0.7, expected 0.6931."

@@ -24,6 +24,7 @@ from helpers.gan import (
     ideal_losses,
     with_condition,
 )
+from helpers.paintings import from_unit_range
 
 
 @pytest.fixture(autouse=True)
@@ -155,6 +156,11 @@ def test_the_moving_average_warms_up_then_follows_g_slowly():
                                     trainer.generator.parameters(), strict=True):
         torch.testing.assert_close(average, beta * before + (1 - beta) * now)
     assert trainer.sampler is not trainer.generator
+    ideas = trainer.ideas(4)
+    with torch.no_grad():
+        torch.testing.assert_close(trainer.paint(ideas, average=False),
+                                   from_unit_range(trainer.generator(ideas)))
+        torch.testing.assert_close(trainer.paint(ideas), from_unit_range(trainer.sampler(ideas)))
     plain = GanTrainer(SMALL)
     assert plain.sampler is plain.generator
 

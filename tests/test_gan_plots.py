@@ -114,3 +114,24 @@ def test_live_view_displays_then_updates_in_place(trainer, monkeypatch):
     assert all(b["text/plain"] == "view" and raw for b, raw in handle.updates)
     with pytest.raises(ValueError, match="redraw_every must be a positive int"):
         LiveView(trainer, redraw_every=0)
+
+
+def test_the_scrubber_and_the_live_view_draw_what_they_are_given(trainer, monkeypatch):
+    seen = []
+
+    def picture(step, samples):
+        seen.append((step, samples.shape))
+        return plot_paintings(samples[:2])
+
+    explorer = SnapshotExplorer(trainer.snapshots, picture=picture,
+                                readout=lambda step, samples: f"custom {step}")
+    assert explorer.readout.value == "custom 60" and seen == [(60, trainer.snapshots[60].shape)]
+    with pytest.raises(TypeError, match="picture and readout must be functions"):
+        SnapshotExplorer(trainer.snapshots, readout="step")
+    drawn = []
+    monkeypatch.setattr(gan_plots, "display", lambda bundle, raw, display_id: RecordingHandle())
+    LiveView(trainer, picture=lambda t: drawn.append(t.step_count) or plot_paintings(
+        artist_work(2)))
+    assert drawn == [trainer.step_count]
+    with pytest.raises(TypeError, match="picture must be a function"):
+        LiveView(trainer, picture="dashboard")
