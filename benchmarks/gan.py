@@ -70,10 +70,11 @@ def at_step(run_result: dict, step: int) -> dict:
     return next(point for point in run_result["curve"] if point["step"] == step)
 
 
-def worst_and_median(points: list[dict], figure: str) -> dict[str, float]:
+def worst_and_median(points: list[dict], figure: str,
+                     higher_is_better: set[str] = HIGHER_IS_BETTER) -> dict[str, float]:
     """The worst (max, or min where higher is better) and the median of one figure."""
     values = [point[figure] for point in points]
-    worst = min(values) if figure in HIGHER_IS_BETTER else max(values)
+    worst = min(values) if figure in higher_is_better else max(values)
     return {"worst": worst, "median": statistics.median(values)}
 
 

@@ -1,0 +1,126 @@
+"""The digit GANs of notebook 08 over seeds: the judge's scores against the targets.
+
+For every seed: the unconditional MLP GAN and the conditional one, trained as the
+notebook trains them, and (going further) a small DCGAN trained as long as the
+unconditional MLP, each scored by notebook 06's classifier on 1000 samples. It
+records the across-seed figures the notebook prints (``helpers.measured``);
+``tests/test_claims_digit_gan.py`` re-runs ``run`` to re-check the claims.
+"""
+
+import time
+
+from benchmarks.budgets import Check
+from benchmarks.gan import worst_and_median
+from helpers.digits import split_digits
+from helpers.gan import GanTrainer
+from helpers.gan_scores import judge_scores
+from helpers.image_gan import (
+    CONDITIONAL_STEPS,
+    DCGAN_RECIPE,
+    DIGIT_RECIPE,
+    UNCONDITIONAL_STEPS,
+    DigitTask,
+)
+from helpers.measured import SeedRange, record_across_seeds
+
+RUNS = {
+    "unconditional": ({}, DIGIT_RECIPE, UNCONDITIONAL_STEPS),
+    "conditional": ({"conditional": True}, DIGIT_RECIPE, CONDITIONAL_STEPS),
+    "dcgan": ({"architecture": "dcgan"}, DCGAN_RECIPE, UNCONDITIONAL_STEPS),
+}
+FIGURES = ("frechet_distance", "class_entropy", "confident_share", "requested_accuracy")
+HIGHER_IS_BETTER = {"class_entropy", "confident_share", "requested_accuracy"}
+FLOOR_MULTIPLE = 10.0
+MIN_ENTROPY = 2.2
+MIN_REQUESTED_ACCURACY = 0.95
+RUN_SECONDS = 15.0
+
+
+def frechet_floor(task: DigitTask) -> float:
+    """The Fréchet distance of real training digits to the held-out test digits."""
+    return judge_scores(task.judge(), split_digits(0).train_images, task.reference_features())[
+        "frechet_distance"]
+
+
+def run(name: str, seed: int, task: DigitTask | None = None) -> dict:
+    """Train the run ``name`` of ``RUNS`` with ``seed`` and score it.
+
+    ``train_s`` is the time inside ``train`` alone."""
+    options, recipe, steps = RUNS[name]
+    task = task or DigitTask(**options)
+    trainer = GanTrainer(recipe, seed=seed, task=task)
+    start = time.perf_counter()
+    trainer.train(steps)
+    train_s = time.perf_counter() - start
+    return {"seed": seed, "steps": steps, "train_s": train_s, **trainer.evaluate(1000)}
+
+
+def measure(seeds: list[int], record: bool = True) -> dict:
+    """Every run of ``RUNS`` for every seed; records the figures the notebook prints."""
+    tasks = {name: DigitTask(**options) for name, (options, _, _) in RUNS.items()}
+    GanTrainer(DIGIT_RECIPE, seed=0, task=tasks["unconditional"]).train(50)  # warm-up
+    results = {"seeds": seeds, "floor": frechet_floor(tasks["unconditional"]),
+               "runs": {name: [run(name, seed, tasks[name]) for seed in seeds] for name in RUNS}}
+    if record:
+        for name, runs in results["runs"].items():
+            for figure in FIGURES:
+                if figure in runs[0]:
+                    record_across_seeds(SeedRange(f"digit_gan.{name}.{figure}", tuple(seeds),
+                                                  tuple(r[figure] for r in runs), "make bench"))
+    return results
+
+
+def section(results: dict) -> list[str]:
+    """Markdown: worst and median of each score per run, against the targets."""
+    rows = []
+    for name, runs in results["runs"].items():
+        cells = []
+        for figure in FIGURES:
+            if figure not in runs[0]:
+                cells.append("–")
+                continue
+            summary = worst_and_median(runs, figure, HIGHER_IS_BETTER)
+            cells.append(f"{summary['worst']:.3f} / {summary['median']:.3f}")
+        times = worst_and_median(runs, "train_s", set())
+        rows.append([name, str(runs[0]["steps"]), *cells,
+                     f"{times['worst']:.1f} / {times['median']:.1f}"])
+    header = ["run", "steps", "Fréchet distance", "class entropy (nats)", "confident share",
+              "requested-class accuracy", "training s"]
+    table = ["| " + " | ".join(header) + " |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    table += ["| " + " | ".join(row) + " |" for row in rows]
+    seeds = results["seeds"]
+    return [
+        f"### Digit GANs (notebook 08), seeds {seeds[0]}–{seeds[-1]}: worst / median",
+        "",
+        *table,
+        "",
+        f"Scores by notebook 06's classifier on 1000 samples. Fréchet distance floor (real "
+        f"training digits against the held-out test digits): {results['floor']:.2f}; targets: "
+        f"Fréchet distance ≤ {FLOOR_MULTIPLE:g}× the floor and class entropy ≥ {MIN_ENTROPY} "
+        f"nats (unconditional), requested-class accuracy ≥ {MIN_REQUESTED_ACCURACY:.0%} "
+        f"(conditional), each training run ≤ {RUN_SECONDS:g} s. The DCGAN is the optional "
+        "comparison, trained as long as the unconditional MLP.",
+    ]
+
+
+def checks(results: dict) -> list[Check]:
+    """The targets of issue 15 for every seed, and the time of each run the notebook trains."""
+    limit = FLOOR_MULTIPLE * results["floor"]
+    plain, conditional = results["runs"]["unconditional"], results["runs"]["conditional"]
+    worst_fd = max(r["frechet_distance"] for r in plain)
+    worst_entropy = min(r["class_entropy"] for r in plain)
+    worst_accuracy = min(r["requested_accuracy"] for r in conditional)
+    checks = [
+        Check("digit GAN Fréchet distance, worst seed", f"{worst_fd:.1f}",
+              f"≤ {limit:.1f} (10× floor)", worst_fd <= limit),
+        Check("digit GAN class entropy, worst seed", f"{worst_entropy:.3f} nats",
+              f"≥ {MIN_ENTROPY}", worst_entropy >= MIN_ENTROPY),
+        Check("conditional GAN requested-class accuracy, worst seed", f"{worst_accuracy:.1%}",
+              f"≥ {MIN_REQUESTED_ACCURACY:.0%}", worst_accuracy >= MIN_REQUESTED_ACCURACY),
+    ]
+    for name in ("unconditional", "conditional"):
+        slowest = max(r["train_s"] for r in results["runs"][name])
+        checks.append(Check(f"digit GAN {name} training run, slowest seed", f"{slowest:.1f} s",
+                            f"≤ {RUN_SECONDS:g} s", slowest <= RUN_SECONDS))
+    return checks
+

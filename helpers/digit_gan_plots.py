@@ -1,0 +1,139 @@
+"""Pictures and tools for the digit GANs of notebook 08.
+
+Digits are drawn as one mosaic image (one ``imshow``, fast enough for a live
+view) rather than a subplot each. The live view and the snapshot scrubber are
+notebook 07's (``gan_plots.LiveView``, ``gan_plots.SnapshotExplorer``), given
+the digit pictures and readouts made here; ``DigitPicker`` walks a conditional
+G through its idea space for the digit you pick.
+"""
+
+import math
+from collections.abc import Callable
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import torch
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from helpers.gan import GanTrainer
+from helpers.gan_plots import draw_history
+from helpers.gan_scores import check_images, judge_outputs, judge_scores
+from helpers.image_gan import DigitTask
+from helpers.widgets import Explorer
+
+PATH_STEPS = 9
+
+
+def mosaic(images: torch.Tensor, columns: int = 10) -> torch.Tensor:
+    """Images ``(N, 1, 8, 8)`` tiled into one picture, rows of ``columns``, 1-pixel gaps
+    (notebook 08)."""
+    images = check_images(images)
+    if isinstance(columns, bool) or not isinstance(columns, int) or columns < 1:
+        raise ValueError(f"columns must be a positive int, got {columns!r}")
+    rows = math.ceil(len(images) / columns)
+    canvas = torch.zeros(rows * 9 + 1, columns * 9 + 1)
+    for index, image in enumerate(images.cpu()):
+        row, column = divmod(index, columns)
+        canvas[1 + 9 * row:9 + 9 * row, 1 + 9 * column:9 + 9 * column] = image[0]
+    return canvas
+
+
+def draw_digits(ax: Axes, images: torch.Tensor, *, columns: int = 10, title: str = "") -> None:
+    """Draw a mosaic of digits on ``ax``, ink dark on white, no axes."""
+    ax.imshow(mosaic(images, columns).numpy(), cmap="gray_r", vmin=0, vmax=1)
+    ax.set_title(title)
+    ax.axis("off")
+
+
+def plot_samples(images: torch.Tensor, *, columns: int = 10, title: str = "") -> Figure:
+    """A mosaic of digits as a figure (notebook 08)."""
+    rows = math.ceil(len(check_images(images)) / columns) if columns else 1
+    figure, ax = plt.subplots(figsize=(0.45 * columns + 0.4, 0.45 * rows + 0.6))
+    draw_digits(ax, images, columns=columns, title=title)
+    figure.tight_layout()
+    return figure
+
+
+def plot_digit_dashboard(trainer: GanTrainer) -> Figure:
+    """Fifty samples of the fixed ideas, the losses and D's outputs: the live view's picture
+    for notebook 08 (pass it as ``LiveView``'s ``picture``)."""
+    if not isinstance(trainer, GanTrainer):
+        raise TypeError(f"trainer must be a GanTrainer, got {type(trainer).__name__}")
+    figure, axes = plt.subplots(1, 3, figsize=(11.0, 3.0), width_ratios=(1.2, 1, 1))
+    samples = trainer.paint(trainer.fixed_ideas[:50],
+                            None if trainer.fixed_labels is None else trainer.fixed_labels[:50])
+    draw_digits(axes[0], samples, title=f"samples at step {trainer.step_count}")
+    if trainer.history["loss_d"]:
+        draw_history(axes[1], axes[2], trainer.history)
+    figure.tight_layout()
+    return figure
+
+
+def snapshot_picture(step: int, images: torch.Tensor) -> Figure:
+    """The scrubber's picture of a snapshot: its first 50 digits (notebook 08)."""
+    return plot_samples(images[:50], title=f"samples at step {step}")
+
+
+def snapshot_readout(task: DigitTask) -> Callable[[int, torch.Tensor], str]:
+    """The scrubber's readout for ``task``: the judge's three scores of a snapshot (notebook 08)."""
+    if not isinstance(task, DigitTask):
+        raise TypeError(f"task must be a DigitTask, got {type(task).__name__}")
+    judge = task.judge()
+
+    def readout(step: int, images: torch.Tensor) -> str:
+        scores = judge_scores(judge, images, task.reference_features())
+        return (f"step {step} | confident {scores['confident_share']:.2f} | "
+                f"class entropy {scores['class_entropy']:.2f} | "
+                f"Fréchet distance {scores['frechet_distance']:.1f}")
+
+    return readout
+
+
+class DigitPicker(Explorer):
+    """Pick a digit, walk through G's idea space, watch the variations (notebook 08).
+
+    A path runs from one random idea to another along
+    ``z(t) = cos(πt/2)·z₀ + sin(πt/2)·z₁``, which keeps ``z`` as Gaussian as its
+    ends; the path slider picks which pair of ideas. The strip shows the path at
+    nine points, the large digit the current one, and the readout what the
+    judge reads there.
+    """
+
+    def __init__(self, trainer: GanTrainer, digit: int = 3) -> None:
+        if not isinstance(trainer, GanTrainer) or not getattr(trainer.task, "conditional", False):
+            raise TypeError("trainer must be a GanTrainer of a conditional DigitTask")
+        self.trainer = trainer
+        self.judge = trainer.task.judge()
+        self.digit = widgets.ToggleButtons(options=list(range(10)), value=digit,
+                                           description="digit",
+                                           style={"button_width": "2.2em"})
+        self.walk = widgets.FloatSlider(value=0.0, min=0.0, max=1.0, step=0.05, description="walk",
+                                        readout_format=".2f", continuous_update=False)
+        self.path = widgets.IntSlider(value=0, min=0, max=20, description="path")
+        super().__init__([self.digit, self.walk, self.path])
+
+    def ideas_along_path(self, path: int, points: torch.Tensor) -> torch.Tensor:
+        """The ideas at the positions ``points`` (in [0, 1]) of path number ``path``."""
+        ends = torch.randn(2, self.trainer.task.n_ideas,
+                           generator=torch.Generator().manual_seed(1000 + path))
+        angle = torch.pi / 2 * points[:, None]
+        return torch.cos(angle) * ends[0] + torch.sin(angle) * ends[1]
+
+    def update(self) -> None:
+        digit, t, path = self.digit.value, self.walk.value, self.path.value
+        if not (isinstance(t, float) and math.isfinite(t) and 0 <= t <= 1):
+            self.show(f"walk must be a number from 0 to 1, got {t!r}", None)
+            return
+        points = torch.cat([torch.linspace(0, 1, PATH_STEPS), torch.tensor([t])])
+        labels = torch.full((len(points),), digit)
+        images = self.trainer.paint(self.ideas_along_path(path, points), labels)
+        probabilities, _ = judge_outputs(self.judge, images[-1:])
+        read, confidence = probabilities[0].argmax().item(), probabilities[0].max().item()
+        figure, (strip, current) = plt.subplots(1, 2, figsize=(7.0, 1.9),
+                                                width_ratios=(PATH_STEPS, 2))
+        draw_digits(strip, images[:-1], columns=PATH_STEPS, title=f"path {path}, t = 0 … 1")
+        draw_digits(current, images[-1:], columns=1, title=f"t = {t:.2f}")
+        figure.tight_layout()
+        self.show(f"asked for {digit}, path {path}, t = {t:.2f}: the judge reads {read} "
+                  f"(p = {confidence:.2f})", figure)

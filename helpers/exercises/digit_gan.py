@@ -1,0 +1,81 @@
+"""Exercises of notebook 08 (the digit GANs): ids 08.1 to 08.3."""
+
+import math
+
+import torch
+import torch.nn.functional as F
+
+from helpers.checks import Feedback, check_number
+from helpers.exercises import exercise
+
+
+@exercise("08.1")
+def frechet_in_one_dimension(answer: object) -> Feedback:
+    """Fréchet distance between N(2, 1²) and N(3, 0.5²): (2 − 3)² + (1 − 0.5)² = 1.25."""
+    slips = {
+        0.25: "that is the spread term alone; the distance adds the squared gap between "
+              "the means, (2 − 3)².",
+        1.0: "that is the mean term alone; the distance adds (σ₁ − σ₂)² for the spreads.",
+        1.75: "that uses the variances, |1 − 0.25|; in one dimension the spread term is "
+              "(σ₁ − σ₂)² with the standard deviations.",
+        math.sqrt(1.25): "that is the square root: the Fréchet distance of FID is the squared "
+                         "distance, no root taken.",
+        2.25: "(1 + 0.5)² adds the spreads; the term is (σ₁ − σ₂)², their difference squared.",
+    }
+    return check_number(answer, 1.25, slips=slips)
+
+
+@exercise("08.2")
+def entropy_of_two_digits(answer: object) -> Feedback:
+    """Class entropy of a generator that draws only 0s and 1s, equally often: ln 2."""
+    slips = {
+        1.0: "that is in bits (log base 2); the notebook's entropy uses the natural log.",
+        math.log(10): "ln 10 is for all ten digits drawn equally; here only two classes occur.",
+        0.5: "0.5 is each class's share; the entropy is −Σ p ln p over the two shares.",
+        0.0: "0 is for one class only; two equal shares carry ln 2 nats.",
+        math.log10(2): "that uses log10; the notebook's entropy uses the natural log.",
+    }
+    return check_number(answer, math.log(2), rel_tol=1e-3, slips=slips)
+
+
+_IDEAS = torch.arange(12.0).reshape(3, 4) / 10
+_LABELS = torch.tensor([3, 0, 9])
+
+
+def _expected(ideas: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    return torch.cat([ideas, F.one_hot(labels, 10).float()], dim=1)
+
+
+@exercise("08.3")
+def conditioned_ideas(answer: object) -> Feedback:
+    """A function (ideas, labels) -> ideas with the labels appended as one-hot columns."""
+    if not callable(answer):
+        return Feedback(False, f"expected a function of (ideas, labels), got "
+                               f"{type(answer).__name__}.")
+    try:
+        got = answer(_IDEAS.clone(), _LABELS.clone())
+    except RuntimeError as error:
+        if "except in dimension 0" in str(error):
+            return Feedback(False, f"raised RuntimeError: {error}. torch.cat joined along the "
+                                   "rows; the label's columns go beside each idea: dim=1.")
+        return Feedback(False, f"raised RuntimeError: {error}")
+    except Exception as error:  # a learner's bug is feedback, not a crash
+        return Feedback(False, f"raised {type(error).__name__}: {error}")
+    want = _expected(_IDEAS, _LABELS)
+    if not isinstance(got, torch.Tensor):
+        return Feedback(False, f"expected a tensor, got {type(got).__name__}.")
+    if got.shape == (3, 5):
+        return Feedback(False, "shape (3, 5): the label was appended as one number; G needs "
+                               "one column per class, a one-hot row of 10 (F.one_hot).")
+    if got.shape != want.shape:
+        return Feedback(False, f"shape {tuple(got.shape)}, expected {tuple(want.shape)}: "
+                               "4 idea columns and 10 one-hot columns per row.")
+    if torch.allclose(got.float(), torch.cat([want[:, 4:], want[:, :4]], dim=1)):
+        return Feedback(False, "the one-hot columns come first; with_condition (and the "
+                               "networks of notebook 08) append them after the ideas.")
+    if not got.is_floating_point():
+        return Feedback(False, f"dtype {got.dtype}: G's first Linear layer needs floats.")
+    if not torch.allclose(got, want):
+        return Feedback(False, "the right shape, but the values differ: row i should be the "
+                               "ideas of row i, then a 1 in column 4 + label[i], 0 elsewhere.")
+    return Feedback(True, "ideas, then one one-hot row of 10 per label: what G reads.")

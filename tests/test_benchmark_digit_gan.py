@@ -1,0 +1,53 @@
+"""The digit-GAN part of the benchmark (benchmarks/digit_gan.py), on made-up results."""
+
+import sys
+from pathlib import Path
+
+# benchmarks/ is a folder of the repository, not part of the installed package.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks import budgets, digit_gan  # noqa: E402
+
+
+def results(fd=(20.0, 30.0), entropy=(2.25, 2.29), accuracy=(0.97, 0.99), seconds=4.0):
+    def runs(**figures):
+        return [{"seed": i, "steps": 2000, "train_s": seconds + i,
+                 **{k: v[i] for k, v in figures.items()}} for i in range(2)]
+
+    confident = (0.85, 0.9)
+    return {"seeds": [0, 1], "floor": 5.0, "runs": {
+        "unconditional": runs(frechet_distance=fd, class_entropy=entropy,
+                              confident_share=confident),
+        "conditional": runs(frechet_distance=fd, class_entropy=entropy, confident_share=confident,
+                            requested_accuracy=accuracy),
+        "dcgan": runs(frechet_distance=fd, class_entropy=entropy, confident_share=confident),
+    }}
+
+
+def test_every_target_holds_on_good_results():
+    checks = digit_gan.checks(results())
+    assert budgets.failures(checks) == []
+    assert [c.measured for c in checks[:3]] == ["30.0", "2.250 nats", "97.0%"]
+
+
+def test_each_target_fails_on_its_own():
+    failed = [c.name for c in budgets.failures(digit_gan.checks(results(fd=(20.0, 51.0))))]
+    assert failed == ["digit GAN Fréchet distance, worst seed"]
+    failed = [c.name for c in budgets.failures(digit_gan.checks(results(entropy=(2.1, 2.3))))]
+    assert failed == ["digit GAN class entropy, worst seed"]
+    failed = [c.name for c in budgets.failures(digit_gan.checks(results(accuracy=(0.94, 1.0))))]
+    assert failed == ["conditional GAN requested-class accuracy, worst seed"]
+    failed = [c.name for c in budgets.failures(digit_gan.checks(results(seconds=14.5)))]
+    assert failed == ["digit GAN unconditional training run, slowest seed",
+                      "digit GAN conditional training run, slowest seed"]
+
+
+def test_the_section_gives_worst_and_median_per_run_and_the_floor():
+    markdown = "\n".join(digit_gan.section(results()))
+    assert "| unconditional | 2000 | 30.000 / 25.000 | 2.250 / 2.270 | 0.850 / 0.875 | – | " \
+           "5.0 / 4.5 |" in markdown
+    assert "| conditional | 2000 |" in markdown and "0.970 / 0.980" in markdown
+    assert "floor (real training digits against the held-out test digits): 5.00" in markdown
+    for line in markdown.splitlines():
+        if line.startswith("|"):
+            assert line.count("|") == 8

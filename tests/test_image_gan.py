@@ -1,0 +1,152 @@
+"""The digits as a GAN task (helpers/image_gan.py) and their pictures and tools
+(helpers/digit_gan_plots.py)."""
+
+import math
+
+import matplotlib
+import pytest
+import torch
+
+from helpers.digit_gan_plots import (
+    DigitPicker,
+    mosaic,
+    plot_digit_dashboard,
+    plot_samples,
+    snapshot_picture,
+    snapshot_readout,
+)
+from helpers.digits import split_digits
+from helpers.gan import GanRecipe, GanTrainer
+from helpers.image_gan import DIGIT_RECIPE, DigitTask
+
+matplotlib.use("Agg")
+SMALL = GanRecipe(lr_g=3e-3, lr_d=3e-3, batch_size=16, hidden=16, scaled=True, bounded=True,
+                  ema_decay=0.9)
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture(scope="module")
+def conditional_trainer():
+    trainer = GanTrainer(SMALL, seed=0, task=DigitTask(conditional=True))
+    trainer.train(20, snapshot_every=10)
+    return trainer
+
+
+def test_the_task_trains_on_the_judges_training_split_and_keeps_its_test_digits_apart():
+    task, split = DigitTask(), split_digits(0)
+    assert torch.equal(task.images, split.train_images.reshape(-1, 64))
+    assert torch.equal(task.test_images, split.test_images)
+    real, labels = task.sample(5, torch.Generator().manual_seed(0))
+    assert real.shape == (5, 64) and labels is None
+    _, labels = DigitTask(conditional=True).sample(5, torch.Generator().manual_seed(0))
+    assert labels.shape == (5,) and labels.dtype == torch.int64
+
+
+def test_pixels_are_scaled_to_minus_one_one_and_back():
+    task = DigitTask()
+    scaled = task.encode(task.images, DIGIT_RECIPE)
+    assert scaled.min() == -1 and scaled.max() == 1
+    assert torch.equal(task.decode(scaled, DIGIT_RECIPE).flatten(1), task.images)
+    assert task.decode(torch.full((2, 64), 3.0), DIGIT_RECIPE).max() == 1, "clamped for the judge"
+
+
+@pytest.mark.parametrize("options, name, g_in, d_in", [
+    ({}, "digits", 32, 64), ({"conditional": True}, "digits_conditional", 42, 74),
+])
+def test_the_mlp_networks_read_ideas_and_labels_and_d_outputs_a_logit(options, name, g_in, d_in):
+    task = DigitTask(**options)
+    G, D = task.build(DIGIT_RECIPE)
+    assert task.name == name
+    assert G(torch.randn(3, g_in)).shape == (3, 64)
+    assert G(100 * torch.randn(3, g_in)).abs().max() <= 1, "G ends in tanh"
+    assert D(torch.randn(3, d_in)).shape == (3, 1)
+
+
+def test_the_dcgan_reads_and_writes_rows_of_64_pixels():
+    task = DigitTask(architecture="dcgan")
+    G, D = task.build(DIGIT_RECIPE)
+    assert task.name == "digits_dcgan"
+    assert G(torch.randn(4, 32)).shape == (4, 64) and D(torch.randn(4, 64)).shape == (4, 1)
+    assert any(isinstance(m, torch.nn.ConvTranspose2d) for m in G)
+
+
+@pytest.mark.parametrize("options, error, message", [
+    ({"conditional": 1}, TypeError, "bool"),
+    ({"architecture": "resnet"}, ValueError, "architecture must be one of"),
+    ({"conditional": True, "architecture": "dcgan"}, ValueError, "MLP networks"),
+])
+def test_bad_task_options_are_refused(options, error, message):
+    with pytest.raises(error, match=message):
+        DigitTask(**options)
+
+
+def test_the_conditional_trainer_scores_the_requested_classes(conditional_trainer):
+    scores = conditional_trainer.evaluate(100)
+    assert set(scores) == {"confident_share", "class_entropy", "frechet_distance",
+                           "requested_accuracy"}
+    assert 0 <= scores["requested_accuracy"] <= 1
+    assert conditional_trainer.snapshots[20].shape == (1000, 1, 8, 8)
+    with pytest.raises(ValueError, match="conditional: pass labels"):
+        conditional_trainer.paint(torch.zeros(2, 32))
+
+
+def test_a_digit_checkpoint_resumes_with_its_task(tmp_path, conditional_trainer):
+    conditional_trainer.save(tmp_path / "digits.pt")
+    with pytest.raises(ValueError, match="trained on 'digits_conditional'"):
+        GanTrainer.load(tmp_path / "digits.pt")
+    loaded = GanTrainer.load(tmp_path / "digits.pt", task=DigitTask(conditional=True))
+    assert loaded.step_count == 20
+    assert all(torch.equal(p, q) for p, q in zip(loaded.sampler.parameters(),
+                                                 conditional_trainer.sampler.parameters(),
+                                                 strict=True))
+
+
+def test_a_mosaic_tiles_images_with_gaps():
+    images = torch.ones(12, 1, 8, 8)
+    tiled = mosaic(images, columns=5)
+    assert tiled.shape == (3 * 9 + 1, 5 * 9 + 1)
+    assert tiled.sum() == 12 * 64, "every pixel once, gaps and empty tiles blank"
+    with pytest.raises(ValueError, match="columns must be a positive int"):
+        mosaic(images, columns=0)
+    with pytest.raises(ValueError, match=r"\(N, 1, 8, 8\)"):
+        plot_samples(torch.ones(3, 8, 8))
+
+
+def test_pictures_and_readouts(conditional_trainer):
+    assert len(plot_digit_dashboard(conditional_trainer).axes) == 3
+    assert snapshot_picture(10, conditional_trainer.snapshots[10]).axes[0].get_title() == (
+        "samples at step 10")
+    readout = snapshot_readout(conditional_trainer.task)(10, conditional_trainer.snapshots[10])
+    assert readout.startswith("step 10 | confident ") and "Fréchet distance" in readout
+    with pytest.raises(TypeError, match="GanTrainer"):
+        plot_digit_dashboard("trainer")
+    with pytest.raises(TypeError, match="DigitTask"):
+        snapshot_readout("digits")
+
+
+def test_the_digit_picker_reads_back_what_the_judge_sees(conditional_trainer):
+    picker = DigitPicker(conditional_trainer, digit=7)
+    assert picker.readout.value.startswith("asked for 7, path 0, t = 0.00: the judge reads ")
+    picker.walk.value = 0.5
+    picker.path.value = 3
+    assert "path 3, t = 0.50" in picker.readout.value
+    assert bytes(picker.picture.value).startswith(b"\x89PNG")
+    ends = picker.ideas_along_path(3, torch.tensor([0.0, 1.0]))
+    middle = picker.ideas_along_path(3, torch.tensor([0.5]))[0]
+    torch.testing.assert_close(middle, (ends[0] + ends[1]) * math.cos(math.pi / 4))
+
+
+def test_the_digit_picker_answers_bad_values_in_its_readout(conditional_trainer):
+    picker = DigitPicker(conditional_trainer)
+    picker.walk.value = float("nan")
+    assert picker.readout.value.startswith("walk must be a number from 0 to 1")
+    assert picker.picture.layout.display == "none"
+    with pytest.raises(TypeError, match="conditional DigitTask"):
+        DigitPicker(GanTrainer(SMALL, task=DigitTask()))
