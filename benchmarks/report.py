@@ -1,6 +1,8 @@
 """Markdown for README: the machine, the notebooks, the GAN race, the environment, the budgets."""
 
-from benchmarks.budgets import MB, Check
+import importlib
+
+from benchmarks.budgets import MB, SEED_PARTS, Check
 
 GB = 1_000_000_000
 
@@ -60,22 +62,22 @@ def notebooks_section(results: dict) -> list[str]:
 
 
 def environment_section(env: dict) -> list[str]:
-    rows = [
-        ["venv, installed size", f"{env['venv_bytes'] / GB:.2f} GB"],
-        ["torch alone", f"{env['torch_bytes'] / GB:.2f} GB"],
-    ]
-    install = env.get("install")
-    if install:
-        cache = "warm" if install["warm_cache"] else "cold"  # cold: see results.json
-        rows.append([f"`{install['command']}` into a new venv ({cache} pip cache)",
-                     f"{install['install_s']:.0f} s"])
-    note = f"Sizes: {env['sizes_of']}; 1 GB = 10⁹ bytes of disk blocks, as `du` counts them."
-    if install:
-        cold = [a for a in install["attempts"] if not a["warm_cache"]]
-        growth = install["attempts"][-1]["cache_growth_bytes"] / MB
-        note += (f" The timed install grew pip's cache by {growth:.0f} MB"
-                 + (f", after a first install ({cold[0]['install_s']:.0f} s) had filled it."
-                    if cold else "."))
+    rows, notes = [], []
+    for install in env["installs"]:
+        rows.append([f"{install['target']}: venv, installed size",
+                     f"{install['venv_bytes'] / GB:.2f} GB"])
+        if install.get("command"):
+            cache = "warm" if install["warm_cache"] else "cold"  # cold: see results.json
+            rows.append([f"{install['target']}: `{install['command']}` into a new venv "
+                         f"({cache} pip cache)", f"{install['install_s']:.0f} s"])
+            cold = [a for a in install["attempts"] if not a["warm_cache"]]
+            growth = install["attempts"][-1]["cache_growth_bytes"] / MB
+            notes.append(f"The timed `{install['target']}` install grew pip's cache by "
+                         f"{growth:.0f} MB" + (f", after a first install "
+                                               f"({cold[0]['install_s']:.0f} s) had filled it."
+                                               if cold else "."))
+    rows.append(["torch alone", f"{env['installs'][0]['torch_bytes'] / GB:.2f} GB"])
+    note = " ".join(["Sizes: 1 GB = 10⁹ bytes of disk blocks, as `du` counts them.", *notes])
     return ["### Environment", "", *_table(["", ""], rows, "lr"), "", note]
 
 
@@ -96,10 +98,9 @@ def render(results: dict, checks: list[Check]) -> str:
     ]
     if results.get("notebooks"):
         lines += ["", *notebooks_section(results)]
-    if results.get("gan"):
-        from benchmarks import gan
-
-        lines += ["", *gan.section(results["gan"])]
+    for part in SEED_PARTS:
+        if results.get(part):
+            lines += ["", *importlib.import_module(f"benchmarks.{part}").section(results[part])]
     if results.get("environment"):
         lines += ["", *environment_section(results["environment"])]
     lines += ["", *budgets_section(checks)]

@@ -14,6 +14,7 @@ and kept in results.json.
 
 import argparse
 import datetime
+import importlib
 import json
 import statistics
 import sys
@@ -25,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 PROFILE_TOP = 25
 DEFAULT_SEEDS = list(range(10))
-PARTS = ("notebooks", "gan", "environment", "install")
+PARTS = ("notebooks", *budgets.SEED_PARTS, "environment", "install")
 
 
 def log(message: str) -> None:
@@ -121,17 +122,19 @@ def profile_notebook(path: Path) -> str:
 
 
 def bench_environment(with_install: bool) -> dict:
+    """Both environments the Makefile builds: `make lab`'s runtime-only venv and
+    `make test`'s, which adds the test tools; with ``with_install``, each freshly
+    installed and timed, else the project's `.venv` (the test one) measured as it is."""
     from benchmarks import environment
 
     if with_install:
-        log("pip install into a new venv ...")
-        install = environment.timed_install(ROOT)
-        return {"sizes_of": "the new venv of the timed install (what `make` installs, dev extra "
-                "included)",
-                "venv_bytes": install["venv_bytes"], "torch_bytes": install["torch_bytes"],
-                "install": install}
-    sizes = environment.sizes(ROOT / ".venv")
-    return {"sizes_of": "the project's `.venv`", **sizes, "install": None}
+        installs = []
+        for spec, target in ((".", "make lab"), (".[dev]", "make test")):
+            log(f"pip install -e '{spec}' into a new venv ...")
+            installs.append({**environment.timed_install(ROOT, spec), "target": target})
+        return {"installs": installs}
+    return {"installs": [{**environment.sizes(ROOT / ".venv"), "target": "the project's .venv",
+                          "command": None}]}
 
 
 def measurement_command(args: argparse.Namespace) -> str:
@@ -205,13 +208,15 @@ def main(argv: list[str] | None = None) -> int:
             text = profile_notebook(NOTEBOOKS / f"{name}.ipynb")
             results["profiles"][name] = text
             log(text)
-    if "gan" not in args.skip:
+    for part in budgets.SEED_PARTS:
+        if part in args.skip:
+            continue
         import helpers
-        from benchmarks import gan
 
         helpers.setup()  # one torch thread, as in the notebooks
-        log(f"GAN: both recipes and the ingredients, seeds {args.seeds} ...")
-        results["gan"] = gan.measure(args.seeds, record=not args.no_record)
+        log(f"{part}: seeds {args.seeds} ...")
+        module = importlib.import_module(f"benchmarks.{part}")
+        results[part] = module.measure(args.seeds, record=not args.no_record)
     if "environment" not in args.skip:
         results["environment"] = bench_environment("install" not in args.skip)
     results["load_average_end"] = system.load_average()

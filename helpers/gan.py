@@ -283,7 +283,9 @@ class GanTask(Protocol):
 
     def decode(self, samples: torch.Tensor, recipe: GanRecipe) -> torch.Tensor: ...
 
-    def evaluate(self, trainer: "GanTrainer", n_samples: int) -> dict[str, float]: ...
+    def evaluate(
+        self, trainer: "GanTrainer", n_samples: int, average: bool = True
+    ) -> dict[str, float]: ...
 
 
 class PaintingTask:
@@ -315,11 +317,13 @@ class PaintingTask:
         """G's output as paintings."""
         return from_unit_range(samples) if recipe.scaled else samples
 
-    def evaluate(self, trainer: "GanTrainer", n_samples: int) -> dict[str, float]:
+    def evaluate(
+        self, trainer: "GanTrainer", n_samples: int, average: bool = True
+    ) -> dict[str, float]:
         """``gan_quality`` of ``n_samples`` fakes, and D's mean output on fresh real
         (``d_real``) and fake (``d_fake``) paintings."""
         rng = torch.Generator().manual_seed(_EVALUATION_SEED)
-        fake = trainer.paint(trainer.ideas(n_samples, rng))
+        fake = trainer.paint(trainer.ideas(n_samples, rng), average=average)
         real = artist_work(n_samples, generator=rng)
         with torch.no_grad():
             d_real, d_fake = (
@@ -478,14 +482,17 @@ class GanTrainer:
                 if on_snapshot is not None:
                     on_snapshot(self)
 
-    def evaluate(self, n_samples: int = EVALUATION_SAMPLES) -> dict[str, float]:
+    def evaluate(
+        self, n_samples: int = EVALUATION_SAMPLES, *, average: bool = True
+    ) -> dict[str, float]:
         """The task's quality figures on ``n_samples`` fresh fakes (notebook 07).
 
         Draws from its own fixed seed, so evaluating twice gives the same
-        numbers and never changes the course of training.
+        numbers and never changes the course of training. ``average=False``
+        judges G itself instead of the moving average of its weights.
         """
         _check_positive_int(n_samples, "n_samples")
-        return self.task.evaluate(self, n_samples)
+        return self.task.evaluate(self, n_samples, average)
 
     def state_dict(self) -> dict:
         """Everything needed to resume: plain tensors, numbers, lists and dicts."""

@@ -131,14 +131,16 @@ class DigitTask:
             self._reference = judge_outputs(self.judge(), self.test_images)[1]
         return self._reference
 
-    def evaluate(self, trainer: GanTrainer, n_samples: int) -> dict[str, float]:
+    def evaluate(
+        self, trainer: GanTrainer, n_samples: int, average: bool = True
+    ) -> dict[str, float]:
         """The judge's three scores of ``n_samples`` fakes; for a conditional task also the
         share the judge labels with the class that was asked for."""
         judge = self.judge()
         rng = torch.Generator().manual_seed(_EVALUATION_SEED)
         ideas = trainer.ideas(n_samples, rng)
         requested = torch.arange(n_samples) % N_CLASSES if self.conditional else None
-        images = trainer.paint(ideas, requested)
+        images = trainer.paint(ideas, requested, average=average)
         scores = judge_scores(judge, images, self.reference_features())
         if self.conditional:
             scores["requested_accuracy"] = requested_class_accuracy(judge, images, requested)

@@ -170,11 +170,13 @@ def _results(times=(5.0, 8.0), peaks=(300, 400), error=None):
                     "torch": "2.13.0+cpu"},
         "notebooks": notebooks,
         "series": summarise_series(notebooks),
-        "environment": {"sizes_of": "a new venv", "venv_bytes": 1.5e9, "torch_bytes": 0.8e9,
-                        "install": {"command": "pip install --editable '.[dev]'",
-                                    "install_s": 42.0, "warm_cache": True,
-                                    "attempts": [{"install_s": 42.0, "warm_cache": True,
-                                                  "cache_growth_bytes": 0}]}},
+        "environment": {"installs": [
+            {"target": target, "venv_bytes": size, "torch_bytes": 0.8e9,
+             "command": f"pip install --editable '{spec}'", "install_s": seconds,
+             "warm_cache": True,
+             "attempts": [{"install_s": seconds, "warm_cache": True, "cache_growth_bytes": 0}]}
+            for target, spec, size, seconds in (("make lab", ".", 1.0e9, 30.0),
+                                                ("make test", ".[dev]", 1.5e9, 42.0))]},
     }
 
 
@@ -224,7 +226,10 @@ def test_report_has_machine_tables_and_verdicts():
     assert "| `00_nb` | 5.0 | 2.0 | 300 | 2: 2.5 s, 1: 0.5 s |" in markdown
     assert "| **series** | **13.0** | **4.0** | 400 | 3.25× the floor |" in markdown
     assert "| torch alone | 0.80 GB |" in markdown
-    assert "(warm pip cache) | 42 s |" in markdown
+    assert "| make lab: venv, installed size | 1.00 GB |" in markdown
+    assert "| make test: venv, installed size | 1.50 GB |" in markdown
+    assert "| make test: `pip install --editable '.[dev]'` into a new venv (warm pip cache) " \
+           "| 42 s |" in markdown
     assert "### Budgets: 5 of 5 hold" in markdown
     assert "EXCEEDED" not in markdown
 
@@ -245,10 +250,11 @@ def test_report_rows_are_well_formed_tables():
 
 def test_report_says_when_a_cold_install_came_first():
     results = _results()
-    results["environment"]["install"]["attempts"].insert(
+    results["environment"]["installs"][1]["attempts"].insert(
         0, {"install_s": 99.0, "warm_cache": False, "cache_growth_bytes": 5 * 10**8})
     markdown = report.render(results, budgets.check(results))
-    assert "after a first install (99 s) had filled it" in markdown
+    assert ("The timed `make test` install grew pip's cache by 0 MB, after a first install "
+            "(99 s) had filled it.") in markdown
 
 
 def test_readme_markers_replace_only_the_table():
