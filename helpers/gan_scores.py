@@ -71,7 +71,7 @@ def class_entropy(probabilities: torch.Tensor) -> float:
     ln 10 when every class is predicted equally often, 0 when one class takes all."""
     counts = torch.bincount(probabilities.argmax(dim=1), minlength=probabilities.shape[1])
     shares = counts[counts > 0].double() / counts.sum()
-    return -(shares * shares.log()).sum().item()
+    return -(shares * shares.log()).sum().item() + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
 def frechet_distance(features_a: torch.Tensor, features_b: torch.Tensor) -> float:

@@ -62,3 +62,4 @@ def test_08_3_names_the_slips():
         lambda ideas, labels: torch.cat([ideas, F.one_hot((labels + 1) % 10, 10).float()], 1))
     assert "expected (3, 14)" in message(lambda ideas, labels: ideas)
     assert "expected a function" in check_answer("08.3", 3).message
+    assert "`return` missing" in check_answer("08.3", lambda ideas, labels: None).message

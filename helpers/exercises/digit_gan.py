@@ -62,6 +62,8 @@ def conditioned_ideas(answer: object) -> Feedback:
     except Exception as error:  # a learner's bug is feedback, not a crash
         return Feedback(False, f"raised {type(error).__name__}: {error}")
     want = _expected(_IDEAS, _LABELS)
+    if got is None:
+        return Feedback(False, "your function returned None: is a `return` missing?")
     if not isinstance(got, torch.Tensor):
         return Feedback(False, f"expected a tensor, got {type(got).__name__}.")
     if got.shape == (3, 5):
