@@ -191,9 +191,16 @@ def type_into(tool: Locator, label: str, text: str) -> None:
     field.press("Enter")
 
 
-def press_on_slider(tool: Locator, key: str, times: int = 1) -> None:
-    """Focus the slider's handle and press ``key`` (ArrowLeft, ArrowRight, Home, End)."""
+def press_on_slider(tool: Locator, key: str, times: int = 1, label: str | None = None) -> None:
+    """Focus the slider's handle and press ``key`` (ArrowLeft, ArrowRight, Home, End).
+
+    ``label`` picks the slider of a tool that has several.
+    """
     handle = tool.locator(".noUi-handle")
+    if label is not None:
+        slider = tool.locator(".widget-slider").filter(
+            has=tool.page.locator(".widget-label", has_text=re.compile(f"^{re.escape(label)}$")))
+        handle = slider.locator(".noUi-handle")
     handle.focus()
     for _ in range(times):
         handle.press(key)
@@ -253,12 +260,35 @@ def check_gan_snapshot_scrubber(page: Page) -> None:
     tool = explorer(page, "step")
     readout = tool.locator(".helpers-readout")
     quality = r" \| frac_between [\d.]+ \| a_mean -?[\d.]+ \| a_std [\d.]+ \| a_ks [\d.]+$"
-    # Snapshots every 250 of 3000 steps; the scrubber opens on the last one.
-    expect(readout).to_have_text(re.compile("^step 3000" + quality))
+    # Snapshots every 250 of 2000 steps; the scrubber opens on the last one.
+    expect(readout).to_have_text(re.compile("^step 2000" + quality))
     press_on_slider(tool, "ArrowLeft")
-    expect(readout).to_have_text(re.compile("^step 2750" + quality), timeout=TOOL_TIMEOUT_MS)
+    expect(readout).to_have_text(re.compile("^step 1750" + quality), timeout=TOOL_TIMEOUT_MS)
     press_on_slider(tool, "Home")
     expect(readout).to_have_text(re.compile("^step 0" + quality), timeout=TOOL_TIMEOUT_MS)
+
+
+def check_digit_tools(page: Page) -> None:
+    tool = explorer(page, "step")
+    readout = tool.locator(".helpers-readout")
+    scores = r" \| confident [\d.]+ \| class entropy [\d.]+ \| Fréchet distance [\d.]+$"
+    expect(readout).to_have_text(re.compile("^step 2000" + scores))
+    press_on_slider(tool, "ArrowLeft")
+    expect(readout).to_have_text(re.compile("^step 1750" + scores), timeout=TOOL_TIMEOUT_MS)
+
+    picker = explorer(page, "walk")
+    readout = picker.locator(".helpers-readout")
+    verdict = r": the judge reads \d \(p = [\d.]+\)$"
+    expect(readout).to_have_text(re.compile(r"^asked for 3, path 0, t = 0\.00" + verdict))
+    picker.get_by_role("button", name="7", exact=True).click()
+    expect(readout).to_have_text(re.compile(r"^asked for 7, path 0, t = 0\.00" + verdict),
+                                 timeout=TOOL_TIMEOUT_MS)
+    press_on_slider(picker, "ArrowRight", times=2, label="walk")
+    expect(readout).to_have_text(re.compile(r"^asked for 7, path 0, t = 0\.10" + verdict),
+                                 timeout=TOOL_TIMEOUT_MS)
+    press_on_slider(picker, "ArrowRight", label="path")
+    expect(readout).to_have_text(re.compile(r"^asked for 7, path 1, t = 0\.10" + verdict),
+                                 timeout=TOOL_TIMEOUT_MS)
 
 
 # Notebook stem -> the check that works its interactive tool like a learner.
@@ -267,6 +297,7 @@ TOOL_CHECKS: dict[str, Callable[[Page], None]] = {
     "02_autograd": check_tangent_slider,
     "04_two_layer_net": check_learning_rate_control,
     "07_gan": check_gan_snapshot_scrubber,
+    "08_digit_gan": check_digit_tools,
 }
 
 
