@@ -17,11 +17,13 @@ it agrees.
 """
 
 import copy
+import html
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
@@ -30,9 +32,11 @@ from matplotlib.figure import Figure
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 from tqdm.auto import tqdm
+from traitlets import TraitError, validate
 
-from helpers.digits import DIGITS_PATH, N_CLASSES, DigitSplit, split_digits
+from helpers.digits import DIGITS_PATH, N_CLASSES, DigitSplit, split_digits, subset_per_class
 from helpers.environment import resolve_seed, seeded_generator
+from helpers.widgets import Explorer
 
 JUDGE_PATH = DIGITS_PATH.parent / "digit_judge.pt"
 JUDGE_SEED = 0
@@ -348,6 +352,26 @@ class Recipe:
 RECIPE = Recipe()
 
 
+def _fit_recipe(model: nn.Module, train: tuple[torch.Tensor, torch.Tensor],
+                val: tuple[torch.Tensor, torch.Tensor], recipe: Recipe, seed: int | None,
+                progress: bool) -> TrainingHistory:
+    optimizer = torch.optim.AdamW(model.parameters(), lr=recipe.lr,
+                                  weight_decay=recipe.weight_decay)
+    steps_per_epoch = math.ceil(len(train[1]) / recipe.batch_size)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(
+        optimizer, max_lr=recipe.lr, epochs=recipe.epochs, steps_per_epoch=steps_per_epoch)
+    return train_classifier(model, train, val, epochs=recipe.epochs, optimizer=optimizer,
+                            scheduler=scheduler, batch_size=recipe.batch_size, seed=seed,
+                            progress=progress)
+
+
+def _check_recipe_arguments(split: object, recipe: object) -> None:
+    if not isinstance(split, DigitSplit):
+        raise TypeError(f"split must be a DigitSplit (split_digits()), got {type(split).__name__}")
+    if not isinstance(recipe, Recipe):
+        raise TypeError(f"recipe must be a Recipe, got {type(recipe).__name__}")
+
+
 def train_recipe(
     kind: str,
     split: DigitSplit,
@@ -363,20 +387,59 @@ def train_recipe(
     figures are those of the notebook's run. ``split.test`` is not touched.
     Returns the model (in eval mode) and its history.
     """
-    if not isinstance(split, DigitSplit):
-        raise TypeError(f"split must be a DigitSplit (split_digits()), got {type(split).__name__}")
-    if not isinstance(recipe, Recipe):
-        raise TypeError(f"recipe must be a Recipe, got {type(recipe).__name__}")
+    _check_recipe_arguments(split, recipe)
     model = new_classifier(kind, seed=seed, device=device)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=recipe.lr,
-                                  weight_decay=recipe.weight_decay)
-    steps_per_epoch = math.ceil(len(split.train_labels) / recipe.batch_size)
-    scheduler = torch.optim.lr_scheduler.OneCycleLR(
-        optimizer, max_lr=recipe.lr, epochs=recipe.epochs, steps_per_epoch=steps_per_epoch)
-    history = train_classifier(model, split.train, split.val, epochs=recipe.epochs,
-                               optimizer=optimizer, scheduler=scheduler,
-                               batch_size=recipe.batch_size, seed=seed, progress=progress)
+    history = _fit_recipe(model, split.train, split.val, recipe, seed, progress)
     return model.eval(), history
+
+
+TRAINING_SIZES = (5, 10, 20, 40, 80, None)  # images per class; None: the whole training set
+
+
+@dataclass(frozen=True)
+class SizePoint:
+    """One point of ``training_size_curve`` (notebook 06): how many training images, and the
+    accuracies on them and on the validation set after training."""
+
+    per_class: int | None
+    images: int
+    train_accuracy: float
+    val_accuracy: float
+
+    @property
+    def gap(self) -> float:
+        """Training minus validation accuracy."""
+        return self.train_accuracy - self.val_accuracy
+
+
+def training_size_curve(
+    split: DigitSplit,
+    per_class: Sequence[int | None] = TRAINING_SIZES,
+    kind: str = "mlp",
+    recipe: Recipe = RECIPE,
+    *,
+    seed: int | None = None,
+    device: str | torch.device | None = None,
+) -> list[SizePoint]:
+    """Train the recipe on growing training sets and measure both accuracies (notebook 06).
+
+    For each entry of ``per_class``, the first that many training images of
+    each class (``subset_per_class``; ``None`` for all of ``split.train``), a
+    new ``kind`` model with the same initial weights, the same recipe. The
+    explorer of notebook 06 shows the result.
+    """
+    _check_recipe_arguments(split, recipe)
+    points = []
+    for count in per_class:
+        if count is None:
+            train = split.train
+        else:
+            train = subset_per_class(*split.train, count)
+        model = new_classifier(kind, seed=seed, device=device)
+        _fit_recipe(model, train, split.val, recipe, seed, progress=False)
+        points.append(SizePoint(count, len(train[1]), evaluate(model, *train)[1],
+                                evaluate(model, *split.val)[1]))
+    return points
 
 
 def confusion_matrix(labels: torch.Tensor, predicted: torch.Tensor,
@@ -400,6 +463,29 @@ def confusion_matrix(labels: torch.Tensor, predicted: torch.Tensor,
     return torch.bincount(pairs, minlength=n_classes**2).reshape(n_classes, n_classes)
 
 
+def _digit_grid(images: torch.Tensor, labels: torch.Tensor | None,
+                predicted: torch.Tensor | None, slots: int, columns: int, title: str) -> Figure:
+    """``slots`` panels in rows of ``columns``, the first ``len(images)`` holding digits."""
+    rows = math.ceil(slots / columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(0.8 * columns, 0.95 * rows + 0.3),
+                                squeeze=False)
+    for position, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if position >= len(images):
+            continue
+        ax.imshow(images[position, 0].cpu().numpy(), cmap="gray_r", vmin=0, vmax=1)
+        if labels is not None and predicted is not None:
+            wrong = int(labels[position]) != int(predicted[position])
+            ax.set_title(f"{int(labels[position])}→{int(predicted[position])}",
+                         color="#d62728" if wrong else "black", fontsize=9)
+        elif labels is not None:
+            ax.set_title(str(int(labels[position])), fontsize=9)
+    if title:
+        figure.suptitle(title)
+    figure.tight_layout()
+    return figure
+
+
 def plot_digits(
     images: torch.Tensor,
     labels: torch.Tensor | None = None,
@@ -420,24 +506,31 @@ def plot_digits(
     for name, values in (("labels", labels), ("predicted", predicted)):
         if values is not None:
             _check_labels(values, len(images), name)
-    rows = math.ceil(len(images) / columns)
-    figure, axes = plt.subplots(rows, columns, figsize=(0.8 * columns, 0.95 * rows + 0.3),
-                                squeeze=False)
-    for position, ax in enumerate(axes.flat):
-        ax.axis("off")
-        if position >= len(images):
-            continue
-        ax.imshow(images[position, 0].cpu().numpy(), cmap="gray_r", vmin=0, vmax=1)
-        if labels is not None and predicted is not None:
-            wrong = int(labels[position]) != int(predicted[position])
-            ax.set_title(f"{int(labels[position])}→{int(predicted[position])}",
-                         color="#d62728" if wrong else "black", fontsize=9)
-        elif labels is not None:
-            ax.set_title(str(int(labels[position])), fontsize=9)
-    if title:
-        figure.suptitle(title)
-    figure.tight_layout()
-    return figure
+    return _digit_grid(images, labels, predicted, len(images), columns, title)
+
+
+def plot_mistakes(images: torch.Tensor, labels: torch.Tensor, predicted: torch.Tensor, *,
+                  max_images: int = 10, columns: int = 10, title: str = "") -> Figure:
+    """Up to ``max_images`` images whose prediction differs from the label (notebook 06).
+
+    Titled "label→prediction". The figure always has ``max_images`` panels, empty
+    ones included, so its size does not depend on how many mistakes there are
+    (a stored notebook output stays the same when a retrained model errs once
+    more or less); the title says when there are none or more than are shown.
+    """
+    images = _check_images(images)
+    labels = _check_labels(labels, len(images))
+    predicted = _check_labels(predicted, len(images), "predicted")
+    _check_positive_int(max_images, "max_images")
+    _check_positive_int(columns, "columns")
+    wrong = torch.nonzero(predicted != labels).flatten()
+    if len(wrong) == 0:
+        title = f"{title}: no mistakes" if title else "no mistakes"
+    elif len(wrong) > max_images:
+        title = f"{title} (the first {max_images} of {len(wrong)})"
+    shown = wrong[:max_images]
+    return _digit_grid(images[shown], labels[shown], predicted[shown], max_images,
+                       min(columns, max_images), title)
 
 
 def plot_confusion_matrix(matrix: torch.Tensor, *, title: str = "") -> Figure:
@@ -490,6 +583,97 @@ def plot_curves(
     ax.set_title(title)
     ax.legend()
     return figure
+
+
+class _SizeSlider(widgets.SelectionSlider):
+    """A selection slider that keeps its value, and says so, when code asks for one it lacks.
+
+    ipywidgets raises ``TraitError`` for a value or index that is not an option;
+    this one remembers the request in ``refused`` and keeps its current value.
+    When that leaves the value unchanged no change event follows, so it calls
+    ``on_refused`` itself.
+    """
+
+    refused: str | None = None
+    on_refused: Callable[[], None] | None = None
+
+    def _refuse(self, requested: str) -> object:
+        self.refused = requested
+        if self.on_refused is not None:
+            self.on_refused()
+        return self.value
+
+    @validate("value")
+    def _validate_value(self, proposal: dict) -> object:
+        try:
+            return super()._validate_value(proposal)
+        except TraitError:
+            return self._refuse(repr(proposal["value"]))
+
+    @validate("index")
+    def _validate_index(self, proposal: dict) -> object:
+        try:
+            return super()._validate_index(proposal)
+        except TraitError:
+            self._refuse(f"index {proposal['value']!r}")
+            return self.index
+
+
+class TrainingSizeExplorer(Explorer):
+    """A slider over training-set sizes showing training and validation accuracy (notebook 06).
+
+    ``points`` come from ``training_size_curve``; nothing is trained on a
+    move, so the slider answers at once. The readout gives both accuracies and
+    their gap; the picture marks the chosen size on both curves. A size set
+    from code that is not on the slider is answered in the readout.
+    """
+
+    def __init__(self, points: Sequence[SizePoint]) -> None:
+        if (not isinstance(points, Sequence) or not points
+                or not all(isinstance(point, SizePoint) for point in points)):
+            raise TypeError("points must be a non-empty list of SizePoint "
+                            "(training_size_curve's result)")
+        self.points = list(points)
+        self.summary = ""
+        self.slider = _SizeSlider(
+            options=[(str(point.images), point.images) for point in self.points],
+            value=self.points[0].images, description="training images",
+            continuous_update=False, style={"description_width": "initial"})
+        self.slider.on_refused = self.update
+        super().__init__([self.slider])
+
+    def _refusal_notice(self) -> str:
+        requested, self.slider.refused = self.slider.refused, None
+        if requested is None:
+            return ""
+        sizes = ", ".join(str(point.images) for point in self.points)
+        return (f"{requested} is not one of the sizes on the slider ({sizes}), so it stays "
+                f"at {self.slider.value}. ")
+
+    def update(self) -> None:
+        notice = self._refusal_notice()
+        point = next(p for p in self.points if p.images == self.slider.value)
+        per_class = ("the whole training set" if point.per_class is None
+                     else f"{point.per_class} per class")
+        self.summary = (f"{notice}{point.images} images ({per_class}): training accuracy "
+                        f"{point.train_accuracy:.1%}, validation {point.val_accuracy:.1%}, "
+                        f"gap {100 * point.gap:.1f} points")
+        figure, ax = plt.subplots()
+        sizes = [p.images for p in self.points]
+        ax.plot(sizes, [p.train_accuracy for p in self.points], "o-", label="training")
+        ax.plot(sizes, [p.val_accuracy for p in self.points], "o-", label="validation")
+        ax.axvline(point.images, color="0.4", linestyle=":")
+        ax.set_xscale("log")
+        ax.set_xticks(sizes, [str(size) for size in sizes])
+        ax.minorticks_off()
+        ax.set_xlabel("training images")
+        ax.set_ylabel("accuracy")
+        ax.set_title("the same recipe on more and more data")
+        ax.legend()
+        self.show(html.escape(self.summary), figure)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.summary})"
 
 
 def load_judge(device: str | torch.device | None = None) -> DigitCNN:

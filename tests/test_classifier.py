@@ -17,7 +17,9 @@ from helpers.classifier import (
     DigitCNN,
     DigitMLP,
     Recipe,
+    SizePoint,
     TrainingHistory,
+    TrainingSizeExplorer,
     accuracy,
     confusion_matrix,
     evaluate,
@@ -26,11 +28,14 @@ from helpers.classifier import (
     plot_confusion_matrix,
     plot_curves,
     plot_digits,
+    plot_mistakes,
     predict,
     train_classifier,
     train_recipe,
+    training_size_curve,
 )
 from helpers.digits import split_digits, subset_per_class
+from helpers.widgets import READOUT_CLASS
 
 matplotlib.use("Agg")
 
@@ -329,3 +334,57 @@ def test_retraining_the_judge_agrees_with_the_shipped_checkpoint(tmp_path, monke
     assert gap <= 0.005
     agreement = (retrained_logits.argmax(dim=1) == shipped_logits.argmax(dim=1)).float().mean()
     assert agreement >= 0.98
+
+
+def test_plot_mistakes_shows_the_wrong_ones_in_a_figure_of_fixed_size(split):
+    images, labels = split.val_images[:30], split.val_labels[:30]
+    predicted = labels.clone()
+    predicted[[1, 4]] = (labels[[1, 4]] + 1) % 10
+    figure = plot_mistakes(images, labels, predicted, max_images=5, title="wrong")
+    assert len(figure.axes) == 5
+    titled = [ax.get_title() for ax in figure.axes if ax.get_title()]
+    assert titled == [f"{int(labels[i])}→{int(predicted[i])}" for i in (1, 4)]
+    none = plot_mistakes(images, labels, labels, max_images=5, title="wrong")
+    assert none._suptitle.get_text() == "wrong: no mistakes"
+    many = plot_mistakes(images, labels, (labels + 1) % 10, max_images=5, title="wrong")
+    assert many._suptitle.get_text() == "wrong (the first 5 of 30)"
+    assert {tuple(f.get_size_inches()) for f in (figure, none, many)} == {
+        tuple(figure.get_size_inches())}
+    plt.close("all")
+
+
+# --- training-set size ---------------------------------------------------------------------------
+
+def test_training_size_curve_trains_the_recipe_on_growing_subsets(split, one_thread):
+    small = Recipe(epochs=20, lr=1e-2, weight_decay=1e-2, batch_size=64)
+    points = training_size_curve(split, per_class=(2, 20), recipe=small, seed=0)
+    assert [(p.per_class, p.images) for p in points] == [(2, 20), (20, 200)]
+    assert points[0].train_accuracy == 1.0  # 20 images are easily memorised
+    assert points[1].val_accuracy > points[0].val_accuracy
+    assert points[0].gap == points[0].train_accuracy - points[0].val_accuracy
+    with pytest.raises(TypeError, match="split must be a DigitSplit"):
+        training_size_curve(split.train)
+
+
+def test_the_size_explorer_reads_out_the_chosen_size_and_refuses_others():
+    points = [SizePoint(5, 50, 1.0, 0.82), SizePoint(10, 100, 1.0, 0.875),
+              SizePoint(None, 1078, 0.999, 0.983)]
+    explorer = TrainingSizeExplorer(points)
+    assert repr(explorer) == ("TrainingSizeExplorer(50 images (5 per class): training accuracy "
+                              "100.0%, validation 82.0%, gap 18.0 points)")
+    assert READOUT_CLASS in explorer.readout._dom_classes
+    assert bytes(explorer.picture.value).startswith(b"\x89PNG")
+    explorer.slider.value = 1078
+    assert "1078 images (the whole training set)" in explorer.readout.value
+    assert "gap 1.6 points" in explorer.readout.value
+    explorer.slider.value = 300
+    assert explorer.slider.value == 1078
+    assert explorer.readout.value.startswith(
+        "300 is not one of the sizes on the slider (50, 100, 1078), so it stays at 1078. ")
+    explorer.slider.index = 7
+    assert explorer.readout.value.startswith("index 7 is not one of the sizes")
+    explorer.slider.index = 1
+    assert explorer.readout.value.startswith("100 images (10 per class)")
+    with pytest.raises(TypeError, match="non-empty list of SizePoint"):
+        TrainingSizeExplorer([])
+    plt.close("all")
