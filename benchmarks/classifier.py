@@ -119,6 +119,7 @@ def _recipe_figures(kind: str, split: DigitSplit, seed: int) -> tuple[dict, Trai
     _, test_accuracy = evaluate(model, *split.test)
     return {
         "test_accuracy": test_accuracy,
+        "train_accuracy": evaluate(model, *split.train)[1],
         "val_accuracy": history.val_accuracy[-1],
         "train_seconds": history.seconds[-1],
         "seconds_to_97": history.seconds_to(VAL_ACCURACY_MARK),
@@ -156,9 +157,9 @@ def measure_seed(seed: int) -> dict:
     return results
 
 
-def measure(seeds: list[int]) -> dict:
-    """Run ``measure_seed`` for each seed on one torch thread, as the notebook does, and
-    record the figures the notebook prints (``helpers.measured.record_across_seeds``)."""
+def measure(seeds: list[int], record: bool = True) -> dict:
+    """Run ``measure_seed`` for each seed on one torch thread, as the notebook does; with
+    ``record``, write the figures the notebook prints (``helpers.measured.record_across_seeds``)."""
     if not seeds or not all(isinstance(s, int) and s >= 0 for s in seeds):
         raise ValueError(f"seeds must be a non-empty list of ints >= 0, got {seeds!r}")
     torch.set_num_threads(1)
@@ -166,9 +167,10 @@ def measure(seeds: list[int]) -> dict:
     train_recipe("cnn", split_digits(seeds[0]), Recipe(epochs=1), seed=seeds[0],
                  device="cpu")
     per_seed = [measure_seed(seed) for seed in seeds]
-    for name, figure in FIGURES.items():
-        values = tuple(float(figure(result)) for result in per_seed)
-        record_across_seeds(SeedRange(name, tuple(seeds), values))
+    if record:
+        for name, figure in FIGURES.items():
+            values = tuple(float(figure(result)) for result in per_seed)
+            record_across_seeds(SeedRange(name, tuple(seeds), values))
     return {"seeds": list(seeds), "per_seed": per_seed}
 
 

@@ -5,6 +5,7 @@ trains with the same helpers and arguments; the recorded ranges the notebook pri
 (``helpers/data/measured_across_seeds.json``) must agree with this fresh measurement.
 """
 
+import itertools
 import math
 import sys
 from pathlib import Path
@@ -17,7 +18,7 @@ from torch import nn
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.classifier import FIGURES, SECONDS_FIGURES, measure_seed  # noqa: E402
-from helpers.classifier import DigitMLP  # noqa: E402
+from helpers.classifier import TRAINING_SIZES, DigitMLP, training_size_curve  # noqa: E402
 from helpers.digits import split_digits  # noqa: E402
 from helpers.measured import measured_across_seeds  # noqa: E402
 
@@ -90,6 +91,22 @@ def test_the_one_cycle_schedule_settles_the_last_epochs(runs):
     for seed in SEEDS:
         schedule = runs[seed]["schedule"]
         assert schedule["one_cycle_spread"] * 3 < schedule["constant_spread"], seed
+
+
+def test_more_data_closes_the_gap_between_training_and_validation(runs):
+    """Section 8's explorer: training accuracy about 100 % at every size, validation accuracy
+    climbing with the size (a dip of at most a point), the gap closing to a few points."""
+    assert TRAINING_SIZES[-1] is None  # the last point is the recipe's MLP, measured in runs
+    for seed in SEEDS:
+        points = training_size_curve(split_digits(seed), TRAINING_SIZES[:-1], seed=seed,
+                                     device="cpu")
+        train = [p.train_accuracy for p in points] + [runs[seed]["mlp"]["train_accuracy"]]
+        val = [p.val_accuracy for p in points] + [runs[seed]["mlp"]["val_accuracy"]]
+        assert min(train) >= 0.99, seed
+        assert all(later >= earlier - 0.01 for earlier, later in itertools.pairwise(val)), seed
+        assert val[-1] > val[0] + 0.05, seed
+        gaps = [t - v for t, v in zip(train, val, strict=True)]
+        assert gaps[-1] < min(0.05, gaps[0] / 3), seed
 
 
 def test_the_cnn_is_never_behind_the_mlp_on_validation_and_usually_ahead(runs):
