@@ -140,6 +140,7 @@ def check_number(
     rel_tol: float = 1e-4,
     abs_tol: float = 1e-6,
     slips: Mapping[float, str] | None = None,
+    reveal: bool = True,
 ) -> Feedback:
     """Compare a number with the expected value.
 
@@ -147,6 +148,8 @@ def check_number(
     float, a NumPy scalar or 0-d array, and a one-element tensor or array (the
     learner is told about ``.item()``). A wrong sign or a factor of 2 is named,
     and so is any known wrong value in ``slips`` (value -> what it means).
+    ``reveal=False`` keeps the expected value out of the message, for an
+    exercise whose answer is the number itself.
     """
     if isinstance(expected, bool) or not isinstance(expected, int | float):
         raise TypeError(f"expected must be an int or float, got {type(expected).__name__}")
@@ -157,7 +160,7 @@ def check_number(
         return Feedback(False, "got NaN: something divided 0 by 0 or took log of a negative.")
     if math.isclose(value, expected, rel_tol=rel_tol, abs_tol=abs_tol):
         return Feedback(True, f"{value:.6g}{note}.")
-    message = f"{value:.6g}, expected {expected:.6g}"
+    message = f"{value:.6g}, expected {expected:.6g}" if reveal else f"{value:.6g} is not it"
     for wrong, hint in (slips or {}).items():
         if math.isclose(value, wrong, rel_tol=max(rel_tol, 1e-3), abs_tol=abs_tol):
             return Feedback(False, f"{message}: {hint}")

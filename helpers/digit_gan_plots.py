@@ -16,6 +16,7 @@ import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from helpers.environment import seeded_generator
 from helpers.gan import GanTrainer
 from helpers.gan_plots import draw_history
 from helpers.gan_scores import check_images, judge_outputs, judge_scores
@@ -23,6 +24,7 @@ from helpers.image_gan import DigitTask
 from helpers.widgets import Explorer
 
 PATH_STEPS = 9
+PATH_STREAMS = 100  # path p draws its two ends from the session seed's stream 100 + p
 
 
 def mosaic(images: torch.Tensor, columns: int = 10) -> torch.Tensor:
@@ -95,7 +97,7 @@ class DigitPicker(Explorer):
 
     A path runs from one random idea to another along
     ``z(t) = cos(πt/2)·z₀ + sin(πt/2)·z₁``, which keeps ``z`` as Gaussian as its
-    ends; the path slider picks which pair of ideas. The strip shows the path at
+    ends; the path slider picks which pair of ideas (drawn from the session's seed). The strip shows the path at
     nine points, the large digit the current one, and the readout what the
     judge reads there.
     """
@@ -116,7 +118,7 @@ class DigitPicker(Explorer):
     def ideas_along_path(self, path: int, points: torch.Tensor) -> torch.Tensor:
         """The ideas at the positions ``points`` (in [0, 1]) of path number ``path``."""
         ends = torch.randn(2, self.trainer.task.n_ideas,
-                           generator=torch.Generator().manual_seed(1000 + path))
+                           generator=seeded_generator(PATH_STREAMS + path))
         angle = torch.pi / 2 * points[:, None]
         return torch.cos(angle) * ends[0] + torch.sin(angle) * ends[1]
 

@@ -247,9 +247,9 @@ class GanRecipe:
         if self.lr_decay_steps:
             lr += f" → {self.lr_g * self.lr_final_fraction:g} over {self.lr_decay_steps} steps"
         parts = [f"Adam lr {lr}", f"betas {self.betas}", self.loss.replace("_", "-"),
-                 f"batch {self.batch_size}", f"{self.activation} G"]
+                 f"batch {self.batch_size}", f"{self.activation} hidden layers in G"]
         if self.scaled:
-            parts.append("data scaled to [-1, 1]" + (", tanh output" if self.bounded else ""))
+            parts.append("data scaled to [-1, 1]" + (", tanh output in G" if self.bounded else ""))
         if self.ema_decay:
             parts.append(f"EMA {self.ema_decay:g}")
         return ", ".join(parts)

@@ -227,3 +227,9 @@ def test_check_number_names_a_known_wrong_value_in_any_form():
         assert not verdict and verdict.message.endswith("not the entropy.")
     assert check_number(0.6931, 0.6931, slips=slips)
     assert check_number(0.7, 0.6931, slips=slips).message == "0.7, expected 0.6931."
+
+
+def test_check_number_can_keep_the_expected_value_to_itself():
+    verdict = check_number(0.4, 0.3285, reveal=False)
+    assert verdict.message == "0.4 is not it."
+    assert check_number(0.5, 1.0, reveal=False).message == "0.5 is not it: half the expected value."

@@ -133,3 +133,44 @@ def test_the_recorded_figures_are_what_a_new_measurement_gives(at_notebook_steps
         assert close_to_record(recorded.low, min(fresh), figure), (figure, recorded, fresh)
         assert close_to_record(recorded.high, max(fresh), figure), (figure, recorded, fresh)
         assert close_to_record(recorded.median, statistics.median(fresh), figure), (figure, fresh)
+
+
+def worst(points: list[dict], figure: str) -> float:
+    values = [point[figure] for point in points]
+    return min(values) if figure == "frac_between" else max(values)
+
+
+def median(points: list[dict], figure: str) -> float:
+    return statistics.median(point[figure] for point in points)
+
+
+def test_what_each_ingredient_buys_as_section_5_says(at_notebook_steps):
+    """The sentences under the ablation table, one assertion each."""
+    runs = at_notebook_steps
+    recipe = runs["notebook"]
+    raw = runs["without_scaling"]
+    assert worst(raw, "a_ks") > 10 * worst(recipe, "a_ks")
+    assert sum(not point["met"] for point in raw) >= 6, "most seeds miss the targets"
+    assert min(point["a_std"] for point in raw) < 0.15, "some collapse to a narrow spread"
+    assert median(raw, "frac_between") > median(recipe, "frac_between"), "collapse raises frac"
+    relu = runs["relu_generator"]
+    for summary in (worst, median):
+        assert summary(relu, "a_ks") > 2 * summary(recipe, "a_ks"), "more than doubles"
+    constant = runs["constant_rate"]
+    for summary in (worst, median):
+        assert summary(constant, "a_ks") > summary(recipe, "a_ks")
+        assert summary(constant, "frac_between") < summary(recipe, "frac_between")
+    assert median(constant, "fit_rmse") < median(recipe, "fit_rmse"), "the trade"
+    jittery = runs["constant_rate_without_ema"]
+    assert worst(jittery, "fit_rmse") > 3 * worst(constant, "fit_rmse"), "several times larger"
+    assert sum(point["fit_rmse"] > 0.015 for point in jittery) >= 6, "most miss the fit target"
+    without_ema = runs["without_ema"]
+    for summary in (worst, median):
+        assert summary(without_ema, "a_ks") > summary(recipe, "a_ks"), "a little smaller KS"
+    small_batches = runs["batch_64"]
+    for summary in (worst, median):
+        assert summary(small_batches, "a_ks") > summary(recipe, "a_ks")
+    assert median(small_batches, "frac_between") > median(recipe, "frac_between")
+    order = ["without_scaling", "relu_generator", "batch_64", "constant_rate", "without_ema"]
+    medians = [median(runs[name], "a_ks") for name in order]
+    assert medians == sorted(medians, reverse=True), dict(zip(order, medians, strict=True))

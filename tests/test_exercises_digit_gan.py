@@ -17,6 +17,7 @@ def test_all_exercises_are_registered():
 def test_08_1_accepts_the_distance_in_any_form_and_names_the_slips():
     for answer in (1.25, torch.tensor(1.25), np.float64(1.25), 5 / 4):
         assert check_answer("08.1", answer)
+    assert "1.25" not in check_answer("08.1", 2.0).message, "the answer is not given away"
     assert "spread term alone" in check_answer("08.1", 0.25).message
     assert "mean term alone" in check_answer("08.1", 1.0).message
     assert "uses the variances" in check_answer("08.1", 1.75).message
@@ -26,7 +27,7 @@ def test_08_1_accepts_the_distance_in_any_form_and_names_the_slips():
 
 
 def test_08_2_accepts_ln_2_and_names_the_slips():
-    for answer in (math.log(2), np.log(2), torch.tensor(0.6931)):
+    for answer in (math.log(2), np.log(2), torch.tensor(0.6931), 0.69):
         assert check_answer("08.2", answer)
     assert "bits" in check_answer("08.2", 1.0).message
     assert "all ten digits" in check_answer("08.2", math.log(10)).message
@@ -61,5 +62,9 @@ def test_08_3_names_the_slips():
     assert "values differ" in message(
         lambda ideas, labels: torch.cat([ideas, F.one_hot((labels + 1) % 10, 10).float()], 1))
     assert "expected (3, 14)" in message(lambda ideas, labels: ideas)
+    assert "8 one-hot columns" in message(
+        lambda ideas, labels: torch.cat([ideas, F.one_hot(labels).float()], dim=1))
+    assert "float32" in message(
+        lambda ideas, labels: torch.cat([ideas.double(), F.one_hot(labels, 10).double()], dim=1))
     assert "expected a function" in check_answer("08.3", 3).message
     assert "`return` missing" in check_answer("08.3", lambda ideas, labels: None).message

@@ -8,6 +8,7 @@ import torch
 import torch.nn.functional as F
 
 from helpers import check_answer, exercise_ids
+from helpers.exercises.gan import _two_d_steps
 from helpers.gan import discriminator_loss, gan_step, generator_loss
 
 RIGHT_07_1 = -math.log(0.9) - math.log(0.8)
@@ -17,10 +18,12 @@ def test_all_exercises_are_registered():
     assert {"07.1", "07.2", "07.3", "07.4"} <= set(exercise_ids())
 
 
-def test_07_1_accepts_every_form_of_the_number():
+def test_07_1_accepts_every_form_of_the_number_and_a_rounding():
     for answer in (RIGHT_07_1, torch.tensor(RIGHT_07_1), np.float64(RIGHT_07_1),
-                   np.array(RIGHT_07_1), 0.3285):
+                   np.array(RIGHT_07_1), 0.3285, 0.329, 0.33):
         assert check_answer("07.1", answer), answer
+    wrong = check_answer("07.1", 0.4)
+    assert not wrong and "0.328" not in wrong.message, "the answer is not given away"
 
 
 def test_07_1_names_the_slips():
@@ -60,6 +63,9 @@ def test_07_2_names_the_slips():
     assert "as probabilities" in message(lambda logits: -torch.log(logits.clamp(min=1e-12)).mean())
     assert "not finite at logit −200" in message(
         lambda logits: -torch.log(torch.sigmoid(logits)).mean())
+    assert "targets label 0" in message(lambda logits: F.softplus(logits).mean())
+    assert "gradient is" in message(lambda logits: F.binary_cross_entropy(
+        torch.sigmoid(logits), torch.ones_like(logits)))
     assert "one-element tensor" in message(lambda logits: F.softplus(-logits))
     assert "raised ZeroDivisionError" in message(lambda logits: 1 / 0)
     assert "expected a function" in check_answer("07.2", 0.69).message
@@ -76,100 +82,83 @@ def test_07_3_accepts_the_number_in_any_form_and_names_the_slips():
     assert not check_answer("07.3", 0.65)
 
 
-def correct_step(G, D, optimizer_G, optimizer_D, real, ideas):
+def two_d_steps(G, D, optimizer_G, optimizer_D, real, ideas):
     fake = G(ideas)
-    loss_d = discriminator_loss(D(real), D(fake.detach()))
-    optimizer_D.zero_grad()
-    loss_d.backward()
-    optimizer_D.step()
+    for _ in range(2):
+        loss_d = discriminator_loss(D(real), D(fake.detach()))
+        optimizer_D.zero_grad()
+        loss_d.backward()
+        optimizer_D.step()
     loss_g = -F.logsigmoid(D(fake)).mean()
     optimizer_G.zero_grad()
     loss_g.backward()
     optimizer_G.step()
 
 
-def zero_grad_first_step(G, D, optimizer_G, optimizer_D, real, ideas):
-    """Another valid order: both zero_grads first; D's junk gradient from G's loss does not matter
-    because D has already stepped."""
-    optimizer_D.zero_grad()
+def two_d_steps_one_bce(G, D, optimizer_G, optimizer_D, real, ideas):
+    """Also right: D's loss as one BCE over real and fake together (half the sum), and a fresh
+    G(ideas) for G's half (G has not changed, so it is the same fake)."""
+    both_labels = torch.cat([torch.ones(len(real), 1), torch.zeros(len(real), 1)])
+    for _ in range(2):
+        optimizer_D.zero_grad()
+        logits = D(torch.cat([real, G(ideas).detach()]))
+        F.binary_cross_entropy_with_logits(logits, both_labels).backward()
+        optimizer_D.step()
     optimizer_G.zero_grad()
-    fake = G(ideas)
-    F.binary_cross_entropy_with_logits(D(real), torch.ones(len(real), 1)).add(
-        F.binary_cross_entropy_with_logits(D(fake.detach()), torch.zeros(len(real), 1))
-    ).backward()
-    optimizer_D.step()
-    F.binary_cross_entropy_with_logits(D(fake), torch.ones(len(real), 1)).backward()
+    F.binary_cross_entropy_with_logits(D(G(ideas)), torch.ones(len(ideas), 1)).backward()
     optimizer_G.step()
 
 
-def seed_step(G, D, optimizer_G, optimizer_D, real, ideas):
-    """The seed's order: both backward passes, then both steps."""
-    fake = G(ideas)
-    real_logits, fake_logits = D(real), D(fake)
-    loss_g = generator_loss(fake_logits)
-    loss_d = discriminator_loss(real_logits, fake_logits)
-    optimizer_D.zero_grad()
-    loss_d.backward(retain_graph=True)
-    optimizer_G.zero_grad()
-    loss_g.backward()
-    optimizer_G.step()
-    optimizer_D.step()
-
-
-def stale_graph_step(G, D, optimizer_G, optimizer_D, real, ideas):
-    """MorvanZhou's 2018 order: step D, then backward G's loss through the old D."""
+def shared_graph_step(G, D, optimizer_G, optimizer_D, real, ideas):
+    """G's loss built before D's steps: backward then meets D's weights changed in place."""
     fake = G(ideas)
     fake_logits = D(fake)
-    optimizer_D.zero_grad()
-    discriminator_loss(D(real), fake_logits).backward(retain_graph=True)
-    optimizer_D.step()
+    for _ in range(2):
+        optimizer_D.zero_grad()
+        discriminator_loss(D(real), D(fake.detach())).backward()
+        optimizer_D.step()
     optimizer_G.zero_grad()
     generator_loss(fake_logits).backward()
     optimizer_G.step()
 
 
-def no_detach_step(G, D, optimizer_G, optimizer_D, real, ideas):
+def steps_swapped(G, D, optimizer_G, optimizer_D, real, ideas):
+    """Both backward passes, then both steps: fine on the first call, then it breaks."""
     fake = G(ideas)
     optimizer_D.zero_grad()
-    discriminator_loss(D(real), D(fake)).backward()
-    optimizer_D.step()
+    discriminator_loss(D(real), D(fake.detach())).backward()
     optimizer_G.zero_grad()
     generator_loss(D(fake)).backward()
     optimizer_G.step()
+    optimizer_D.step()
 
 
-def forgets(which):
-    def step(G, D, optimizer_G, optimizer_D, real, ideas):
-        fake = G(ideas)
-        if which != "D":
-            optimizer_D.zero_grad()
-        discriminator_loss(D(real), D(fake.detach())).backward()
-        optimizer_D.step()
-        if which != "G":
-            optimizer_G.zero_grad()
-        generator_loss(D(fake)).backward()
-        optimizer_G.step()
-
-    return step
-
-
-def test_07_4_accepts_the_correct_loop_in_its_valid_forms():
-    assert check_answer("07.4", correct_step)
-    assert check_answer("07.4", zero_grad_first_step)
-    assert check_answer("07.4", gan_step)
+def test_07_4_accepts_every_valid_form_of_two_d_steps_then_g():
+    assert check_answer("07.4", two_d_steps)
+    assert check_answer("07.4", two_d_steps_one_bce)
 
 
 def test_07_4_names_the_slips():
-    seed = check_answer("07.4", seed_step)
-    assert not seed and "D's optimizer never zeroes" not in seed.message
-    assert "D's step see only D's loss" in seed.message
-    stale = check_answer("07.4", stale_graph_step)
+    one_d_step = check_answer("07.4", gan_step)
+    assert not one_d_step and "D learnt once" in one_d_step.message
+    stale = check_answer("07.4", shared_graph_step)
     assert not stale and "inplace operation" in stale.message and "again" in stale.message
-    no_detach = check_answer("07.4", no_detach_step)
-    assert not no_detach and "fake.detach()" in no_detach.message
-    minimax = check_answer("07.4", lambda *a: gan_step(*a, loss="minimax"))
-    assert not minimax and "minimax" in minimax.message
-    assert "optimizer_D.zero_grad()" in check_answer("07.4", forgets("D")).message
-    assert "optimizer_G.zero_grad()" in check_answer("07.4", forgets("G")).message
+    swapped = check_answer("07.4", steps_swapped)
+    assert not swapped and "should see only D's loss" in swapped.message
+
+    def variant(**change):
+        return lambda *arguments: _two_d_steps(*arguments, **change)
+
+    expected = {
+        "share one gradient": variant(zero_d=False),
+        "optimizer_G.zero_grad()": variant(zero_g=False),
+        "optimizer_D.step() is missing": variant(step_d=False),
+        "optimizer_G.step() is missing": variant(step_g=False),
+        "minimax": variant(loss="minimax"),
+        "G stepped before D learnt": variant(g_first=True),
+    }
+    for words, answer in expected.items():
+        verdict = check_answer("07.4", answer)
+        assert not verdict and words in verdict.message, (words, verdict.message)
     assert "expected a function" in check_answer("07.4", None).message
     assert "changed no weights" in check_answer("07.4", lambda *arguments: None).message
