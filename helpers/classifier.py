@@ -4,8 +4,9 @@ Two models share one interface: ``DigitMLP`` (64 pixels → hidden → 10) and
 ``DigitCNN`` (conv16 → conv32 → max-pool → 64 → 10). Both map images shaped
 ``(N, 1, 8, 8)`` in [0, 1] to ten logits, and ``features(images)`` returns the
 activations of the last hidden layer. ``train_classifier`` is the loop notebook
-06 writes by hand, plus its bookkeeping; ``train_recipe`` is the series' recipe.
-Every random draw (initial weights, batch order, dropout) comes from the
+06 writes by hand, plus its bookkeeping; ``train_recipe`` is the series' recipe,
+and ``training_size_curve`` with ``TrainingSizeExplorer`` shows what more data
+does to it. Every random draw (initial weights, batch order, dropout) comes from the
 session's seed through ``helpers.seeded_generator``, so a run is the same
 whatever ran before it.
 
