@@ -26,9 +26,11 @@ pytestmark = pytest.mark.claims
 SEEDS = range(10)
 # A GAN run's last digits depend on the CPU and grow along the run: how far a re-measured
 # best, worst or median seed may sit from the record (absolute, share of the value).
+# Between this machine's two numeric paths one seed's distance moved from 23.8 to 37.3: another
+# CPU trains, in effect, other runs, so the extremes and the median of ten move by several units.
 RECORD_TOLERANCE = {
-    "frechet_distance": (1.0, 0.15), "frechet_distance_without_average": (1.0, 0.15),
-    "class_entropy": (0.01, 0.0), "confident_share": (0.02, 0.0), "requested_accuracy": (0.01, 0.0),
+    "frechet_distance": (2.0, 0.25), "frechet_distance_without_average": (2.0, 0.25),
+    "class_entropy": (0.03, 0.0), "confident_share": (0.03, 0.0), "requested_accuracy": (0.015, 0.0),
 }
 
 
