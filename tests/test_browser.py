@@ -256,6 +256,20 @@ def check_learning_rate_control(page: Page) -> None:
     expect(readout).to_contain_text("learning rate 1.0e-09: too slow", timeout=TOOL_TIMEOUT_MS)
 
 
+def check_training_size_explorer(page: Page) -> None:
+    tool = explorer(page, "training images")
+    readout = tool.locator(".helpers-readout")
+    accuracies = r": training accuracy [\d.]+%, validation [\d.]+%, gap -?[\d.]+ points$"
+    expect(readout).to_have_text(re.compile(r"^50 images \(5 per class\)" + accuracies))
+    press_on_slider(tool, "ArrowRight")
+    expect(readout).to_have_text(re.compile(r"^100 images \(10 per class\)" + accuracies),
+                                 timeout=TOOL_TIMEOUT_MS)
+    press_on_slider(tool, "End")
+    expect(readout).to_have_text(
+        re.compile(r"^1078 images \(the whole training set\)" + accuracies),
+        timeout=TOOL_TIMEOUT_MS)
+
+
 def check_gan_snapshot_scrubber(page: Page) -> None:
     tool = explorer(page, "step")
     readout = tool.locator(".helpers-readout")
@@ -296,6 +310,7 @@ TOOL_CHECKS: dict[str, Callable[[Page], None]] = {
     "01_tensors": check_broadcasting_explorer,
     "02_autograd": check_tangent_slider,
     "04_two_layer_net": check_learning_rate_control,
+    "06_classifier": check_training_size_explorer,
     "07_gan": check_gan_snapshot_scrubber,
     "08_digit_gan": check_digit_tools,
 }
