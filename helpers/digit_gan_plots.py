@@ -97,8 +97,9 @@ class DigitPicker(Explorer):
 
     A path runs from one random idea to another along
     ``z(t) = cos(πt/2)·z₀ + sin(πt/2)·z₁``, which keeps ``z`` as Gaussian as its
-    ends; the path slider picks which pair of ideas (drawn from the session's seed). The strip shows the path at
-    nine points, the large digit the current one, and the readout what the
+    ends; the path slider picks which pair of ideas (drawn from the session's
+    seed). The strip shows the path at nine points, the large digit the
+    current one, and the readout what the
     judge reads there.
     """
 

@@ -30,7 +30,8 @@ SEEDS = range(10)
 # CPU trains, in effect, other runs, so the extremes and the median of ten move by several units.
 RECORD_TOLERANCE = {
     "frechet_distance": (2.0, 0.25), "frechet_distance_without_average": (2.0, 0.25),
-    "class_entropy": (0.03, 0.0), "confident_share": (0.03, 0.0), "requested_accuracy": (0.015, 0.0),
+    "class_entropy": (0.03, 0.0), "confident_share": (0.03, 0.0),
+    "requested_accuracy": (0.015, 0.0),
 }
 
 
