@@ -13,6 +13,7 @@ import ipywidgets as widgets
 import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from traitlets import validate
 
 from helpers.widgets import Explorer
 
@@ -73,6 +74,20 @@ def _validated(function: object, x_range: object, x: object) -> tuple[float, flo
             f"on one it returned {point!r}"
         )
     return low, high
+
+
+def _grid(low: float, high: float) -> torch.Tensor:
+    """GRID_POINTS points from ``low`` to ``high``, the same on every CPU.
+
+    ``torch.linspace`` rounds differently on different vector units (x = 0 of the
+    range -1 to 5 comes out as 0 or as 5.6e-17), and only the exact 0 finds the pole
+    of 1/x there. Weighting the two ends by integers hits such round points exactly.
+    """
+    steps = torch.arange(GRID_POINTS, dtype=torch.float64)
+    last = GRID_POINTS - 1
+    grid = (low * (last - steps) + high * steps) / last
+    grid[0], grid[-1] = low, high
+    return grid
 
 
 def _is_defined(function: ScalarFunction, x: float) -> bool:
@@ -138,10 +153,42 @@ def _view(values: torch.Tensor) -> tuple[float, float, torch.Tensor]:
     return low - margin, high + margin, drawn
 
 
-def _interval_text(intervals: list[tuple[float, float]]) -> str:
-    shown = [f"[{left:z.2f}, {right:z.2f}]" for left, right in intervals[:3]]
+def _interval_text(function: ScalarFunction, intervals: list[tuple[float, float]]) -> str:
+    """The stretches as a learner writes them: an end the function is undefined at is open.
+
+    Bisection stops next to an edge, so the two decimals shown are what is judged:
+    sqrt gives [0.00, 5.00], log (0.00, 5.00] and 1/x [-1.00, 0.00) and (0.00, 5.00].
+    """
+    shown = []
+    for left, right in intervals[:3]:
+        opening = "[" if _is_defined(function, round(left, 2)) else "("
+        closing = "]" if _is_defined(function, round(right, 2)) else ")"
+        shown.append(f"{opening}{left:z.2f}, {right:z.2f}{closing}")
     more = f" and {len(intervals) - 3} more stretches" if len(intervals) > 3 else ""
     return " and ".join(shown) + more
+
+
+class _XSlider(widgets.FloatSlider):
+    """A slider that says so when code asks it for an x it cannot take.
+
+    ipywidgets clamps an out-of-range value silently and lets NaN through.
+    This one keeps its current value for NaN, clamps the rest, and remembers
+    what was asked in ``refused``. When the answer leaves the value unchanged no
+    change event follows, so it calls ``on_refused`` itself.
+    """
+
+    refused: float | None = None
+    on_refused: Callable[[], None] | None = None
+
+    @validate("value")
+    def _validate_value(self, proposal: dict) -> float:
+        requested = proposal["value"]
+        value = self.value if math.isnan(requested) else min(max(requested, self.min), self.max)
+        if value != requested:
+            self.refused = requested
+            if value == self.value and self.on_refused is not None:
+                self.on_refused()
+        return value
 
 
 class TangentExplorer(Explorer):
@@ -152,7 +199,8 @@ class TangentExplorer(Explorer):
     ``slope * t + intercept``. The readout reads ``x = 3.50 | y = 3.75 | dy/dx = 4.00``.
     Where the function is not defined (``torch.sqrt`` left of 0, ``1/x`` at 0) the curve
     has a gap, shaded grey, and at such an x the readout says so instead of a slope;
-    ``intervals`` lists where the function is defined on the range.
+    ``intervals`` lists where the function is defined on the range. An x set from code
+    that the slider cannot take (NaN, outside the range) is answered in the readout.
     """
 
     def __init__(
@@ -169,7 +217,7 @@ class TangentExplorer(Explorer):
         self.formula = formula
         self.x = self.y = self.slope = self.intercept = float("nan")
         # The curve and its derivative do not move with the slider: compute them once.
-        grid = torch.linspace(low, high, GRID_POINTS, dtype=torch.float64, requires_grad=True)
+        grid = _grid(low, high).requires_grad_()
         values = function(grid)
         (slopes,) = torch.autograd.grad(values.sum(), grid)
         values = values.detach()
@@ -184,31 +232,36 @@ class TangentExplorer(Explorer):
         self._grid = grid.detach()
         self._values = values.where(defined, math.nan)
         self._slopes = slopes.where(defined & torch.isfinite(slopes), math.nan)
-        self.slider = widgets.FloatSlider(
+        self.slider = _XSlider(
             value=x, min=low, max=high, step=0.05, description="x", readout_format=".2f"
         )
+        self.slider.on_refused = self.update
         super().__init__([self.slider])
 
     def tangent(self, t: float) -> float:
         """The tangent line at the current x, evaluated at ``t``."""
         return self.slope * t + self.intercept
 
+    def _refusal_notice(self) -> str:
+        """What the readout says first when code asked the slider for an x it cannot take."""
+        requested, self.slider.refused = self.slider.refused, None
+        if requested is None:
+            return ""
+        expected = f"expected an x from {self.slider.min:z.2f} to {self.slider.max:z.2f}"
+        now = f"{self.slider.value:z.2f}"
+        if math.isnan(requested):
+            return f"x = nan is not a number ({expected}), so the slider stays at {now}. "
+        return f"x = {requested:g} is outside the slider ({expected}), so it is set to {now}. "
+
     def update(self) -> None:
         """Differentiate at the slider's value with autograd, then redraw."""
-        if math.isnan(self.slider.value):
-            self.x = self.y = self.slope = self.intercept = float("nan")
-            self.show(
-                f"x is not a number (nan): set the slider to a value from "
-                f"{self.slider.min:z.2f} to {self.slider.max:z.2f}",
-                self._figure(),
-            )
-            return
+        notice = html.escape(self._refusal_notice(), quote=False)
         x = torch.tensor(self.slider.value, dtype=torch.float64, requires_grad=True)
         y = self.function(x)
         y.backward()
         self.x, self.y, self.slope = x.item(), y.item(), x.grad.item()
         self.intercept = self.y - self.slope * self.x
-        self.show(self._readout(), self._figure())
+        self.show(notice + self._readout(), self._figure())
 
     def _readout(self) -> str:
         # "z" turns -0.00 into 0.00, so the readout does not flicker a sign at a minimum.
@@ -216,7 +269,10 @@ class TangentExplorer(Explorer):
         if not math.isfinite(self.y):
             where = ""
             if self.intervals != [(float(self._grid[0]), float(self._grid[-1]))]:
-                where = f"; on this range it is defined for x in {_interval_text(self.intervals)}"
+                where = (
+                    "; on this range it is defined for x in "
+                    f"{_interval_text(self.function, self.intervals)}"
+                )
             return html.escape(
                 f"{point} | y = {self.y}: {self.formula} is not a finite number here, so x is "
                 f"outside its domain{where}",
@@ -269,9 +325,12 @@ class TangentExplorer(Explorer):
         for left, right in self.intervals:
             edges += [left, right]
         edges.append(float(self._grid[-1]))
+        # A pole (1/x at 0) is a gap of a few 1e-20: widen it to one grid step so it shows.
+        step = float(self._grid[1] - self._grid[0])
         for start, stop in zip(edges[::2], edges[1::2], strict=True):
             if stop > start:
-                axes.axvspan(start, stop, color="0.85", zorder=0)
+                middle, half = (start + stop) / 2, max(stop - start, step) / 2
+                axes.axvspan(middle - half, middle + half, color="0.85", zorder=0)
 
 
 def tangent_explorer(

@@ -91,10 +91,15 @@ def _shown_curve(explorer):
 
 
 @pytest.mark.parametrize(
-    ("function", "formula", "left_end"),
-    [(torch.sqrt, "sqrt(x)", 0.0), (torch.log, "log(x)", 0.0)],
+    ("function", "formula", "left_end", "domain"),
+    [
+        (torch.sqrt, "sqrt(x)", 0.0, "[0.00, 5.00]"),  # sqrt(0) = 0: the end belongs to it
+        (torch.log, "log(x)", 0.0, "(0.00, 5.00]"),  # log(0) = -inf: it does not
+    ],
 )
-def test_a_function_defined_for_positive_x_draws_and_names_its_domain(function, formula, left_end):
+def test_a_function_defined_for_positive_x_draws_and_names_its_domain(
+    function, formula, left_end, domain
+):
     explorer = tangent_explorer(function, formula=formula)  # the default range starts at -1
     assert explorer.readout.value.startswith("x = 3.50 | y = ")
     assert len(explorer.intervals) == 1
@@ -103,7 +108,7 @@ def test_a_function_defined_for_positive_x_draws_and_names_its_domain(function, 
     explorer.slider.value = -0.5
     assert explorer.readout.value == (
         f"x = -0.50 | y = nan: {formula} is not a finite number here, so x is outside its "
-        "domain; on this range it is defined for x in [0.00, 5.00]"
+        f"domain; on this range it is defined for x in {domain}"
     )
     assert bytes(explorer.picture.value).startswith(PNG_SIGNATURE)
     low, high = _shown_curve(explorer).get_ylim()
@@ -120,16 +125,50 @@ def test_a_vertical_tangent_is_named_not_drawn():
     assert not any(label.startswith("tangent") for label in labels)
 
 
-def test_a_pole_keeps_the_axis_on_the_curve_and_breaks_the_line():
-    explorer = tangent_explorer(lambda x: 1 / x, x=1.0, formula="1/x")
+def test_a_pole_between_grid_points_keeps_the_axis_on_the_curve_and_breaks_the_line():
+    # The pole sits 1e-13 right of the grid point 0, so the curve there is -1e13, not inf.
+    explorer = tangent_explorer(lambda x: 1 / (x - 1e-13), x=1.0, formula="1/x")
     low, high = _shown_curve(explorer).get_ylim()
-    assert -20 < low < -2 and 2 < high < 20  # not stretched to the 1e16 next to x = 0
+    assert -20 < low < -2 and 2 < high < 20  # not stretched to the -1e13 next to the pole
     curve = _shown_curve(explorer).get_lines()[0].get_ydata()
     assert any(math.isnan(value) for value in curve)  # no stroke joins the two branches
+
+
+def test_a_pole_on_the_grid_breaks_the_line_there():
+    explorer = tangent_explorer(lambda x: 1 / x, x=1.0, formula="1/x")
+    low, high = _shown_curve(explorer).get_ylim()
+    assert -100 < low < -2 and 2 < high < 100  # the neighbours of 0 are -40 and 40
+    curve = _shown_curve(explorer).get_lines()[0].get_ydata()
+    assert math.isnan(curve[40]) and curve[39] < 0 < curve[41]
+
+
+def _shaded_stretches(explorer):
+    """The (left, right) x of each grey stretch on the upper axes."""
+    spans = [patch.get_extents() for patch in _shown_curve(explorer).patches]
+    axes = _shown_curve(explorer)
+    to_data = axes.transData.inverted()
+    return [tuple(to_data.transform([(box.x0, 0), (box.x1, 0)])[:, 0]) for box in spans]
+
+
+def test_the_pole_of_1_over_x_is_reported_and_shaded_like_any_undefined_stretch():
+    # The default range -1 to 5 has a grid point at exactly 0, on every CPU.
+    explorer = tangent_explorer(lambda x: 1 / x, x=1.0, formula="1/x")
+    assert len(explorer.intervals) == 2
+    (left_start, left_end), (right_start, right_end) = explorer.intervals
+    assert left_start == -1.0 and right_end == 5.0
+    assert -1e-12 < left_end < 0.0 < right_start < 1e-12
     explorer.slider.value = 0.0
     assert explorer.readout.value == (
-        "x = 0.00 | y = inf: 1/x is not a finite number here, so x is outside its domain"
+        "x = 0.00 | y = inf: 1/x is not a finite number here, so x is outside its domain; "
+        "on this range it is defined for x in [-1.00, 0.00) and (0.00, 5.00]"
     )
+    ((shade_left, shade_right),) = _shaded_stretches(explorer)
+    assert shade_left < 0.0 < shade_right
+    assert shade_right - shade_left == pytest.approx(6.0 / 240)  # one grid step: it shows
+
+
+def test_a_function_defined_everywhere_shades_nothing():
+    assert _shaded_stretches(tangent_explorer(_seed_parabola)) == []
 
 
 def test_a_well_behaved_curve_is_shown_whole():
@@ -142,16 +181,52 @@ def test_a_well_behaved_curve_is_shown_whole():
 @pytest.mark.parametrize(
     ("value", "readout"),
     [
-        (math.nan, "x is not a number (nan): set the slider to a value from -1.00 to 5.00"),
-        (100.0, "x = 5.00 | y = 12.00 | dy/dx = 7.00"),
-        (-math.inf, "x = -1.00 | y = 6.00 | dy/dx = -5.00"),
+        (
+            math.nan,
+            "x = nan is not a number (expected an x from -1.00 to 5.00), so the slider stays "
+            "at 3.50. x = 3.50 | y = 3.75 | dy/dx = 4.00",
+        ),
+        (
+            1e9,
+            "x = 1e+09 is outside the slider (expected an x from -1.00 to 5.00), so it is set "
+            "to 5.00. x = 5.00 | y = 12.00 | dy/dx = 7.00",
+        ),
+        (
+            math.inf,
+            "x = inf is outside the slider (expected an x from -1.00 to 5.00), so it is set "
+            "to 5.00. x = 5.00 | y = 12.00 | dy/dx = 7.00",
+        ),
+        (
+            -1e9,
+            "x = -1e+09 is outside the slider (expected an x from -1.00 to 5.00), so it is "
+            "set to -1.00. x = -1.00 | y = 6.00 | dy/dx = -5.00",
+        ),
+        (-math.inf, "x = -inf is outside the slider"),
     ],
 )
-def test_slider_values_set_from_code_get_a_readout_never_a_traceback(value, readout):
+def test_slider_values_set_from_code_that_it_cannot_take_are_answered_in_the_readout(
+    value, readout
+):
     explorer = tangent_explorer(_seed_parabola)
     explorer.slider.value = value
-    assert explorer.readout.value == readout
+    assert explorer.readout.value.startswith(readout)
     assert bytes(explorer.picture.value).startswith(PNG_SIGNATURE)
+
+
+def test_a_refused_value_is_answered_even_when_the_slider_is_already_at_the_edge():
+    explorer = tangent_explorer(_seed_parabola, x=5.0)
+    explorer.slider.value = 1e9  # clamped to 5.0, its value already: no change event follows
+    assert explorer.readout.value.startswith("x = 1e+09 is outside the slider")
+    explorer.slider.value = 4.0
+    assert explorer.readout.value == "x = 4.00 | y = 6.00 | dy/dx = 5.00"  # the notice is gone
+
+
+def test_values_inside_the_range_move_the_slider_without_a_notice():
+    explorer = tangent_explorer(_seed_parabola)
+    for value in (-1.0, 5.0, 2.0):
+        explorer.slider.value = value
+        assert explorer.slider.value == value
+        assert explorer.readout.value.startswith(f"x = {value:.2f} | y = ")
 
 
 def test_a_function_that_fails_at_one_x_is_reported_in_the_readout():
