@@ -9,6 +9,7 @@ from helpers.checks import (
     check_shape,
     check_tensor,
     is_number,
+    shape_meant,
 )
 
 
@@ -23,9 +24,11 @@ def test_feedback_is_truthy_and_displays_as_its_message():
     [
         ((3, 2), (2, 3), "did you transpose?"),
         ((2, 3, 1), (2, 3), "unsqueeze() or squeeze()?"),
-        ((6,), (2, 3), "1 dimensions instead of 2"),
+        ((6,), (2, 3), "shape (6,), expected (2, 3): 1 dimension instead of 2."),
+        ((2, 3, 4), (6,), "3 dimensions instead of 1."),
         ((1, 6), (2, 3), "view()/reshape()"),
         ((2, 4), (2, 3), "8 elements instead of 6"),
+        ((1, 1), (2, 3), "1 element instead of 6."),
         ("2, 3", (2, 3), "expected a shape (a tuple of ints, a torch.Size or a tensor), got str"),
     ],
 )
@@ -44,6 +47,65 @@ def test_check_shape_accepts_tensors_arrays_and_sizes():
     assert check_shape(torch.zeros(3, 2), (2, 3)).message == (
         "shape (3, 2), expected (2, 3): the same sizes in another order: did you transpose?"
     )
+
+
+@pytest.mark.parametrize(
+    "sizes",
+    [np.array([784, 64]), torch.tensor([784, 64]), np.array([784, 64], dtype=np.int32)],
+    ids=["NumPy array", "tensor", "NumPy int32"],
+)
+def test_check_shape_accepts_the_sizes_given_as_an_integer_array_and_says_how_to_write_it(
+    sizes,
+):
+    feedback = check_shape(sizes, (784, 64))
+    assert feedback
+    kind = "tensor" if isinstance(sizes, torch.Tensor) else "NumPy array"
+    assert feedback.message == (
+        f"shape (784, 64), given as a {kind} of its sizes; as a shape it is the tuple (784, 64)."
+    )
+    assert check_shape(np.array([4, 2, 3]), (4, 2, 3))
+
+
+@pytest.mark.parametrize(
+    "answer, message",
+    [
+        (np.array([64, 784]), "the sizes (64, 784) (given as a NumPy array), expected (784, 64): "
+         "the same sizes in another order: did you transpose?"),
+        (torch.tensor([32, 64]), "the sizes (32, 64) (given as a tensor), expected (784, 64): "
+         "2048 elements instead of 50176."),
+        (np.array([784, 64, 1]), "shape (3,), expected (784, 64): 1 dimension instead of 2. A "
+         "tensor or array stands for its own shape; if you meant its values (784, 64, 1) as "
+         "the sizes, write them as a tuple."),
+    ],
+)
+def test_check_shape_judges_wrong_sizes_in_an_array_as_a_shape(answer, message):
+    feedback = check_shape(answer, (784, 64))
+    assert not feedback
+    assert feedback.message == message
+
+
+def test_an_array_whose_own_shape_is_meant_is_not_read_as_sizes():
+    # Floats are no sizes, and an integer array of the expected shape is that shape.
+    assert not check_shape(np.array([784.0, 64.0]), (784, 64))
+    assert check_shape(torch.tensor([5, 7]), (2,)).message == "shape (2,)."
+    assert check_shape(torch.arange(6).reshape(2, 3), (2, 3))
+    long = check_shape(torch.arange(20), (784, 64))
+    assert long.message == "shape (20,), expected (784, 64): 1 dimension instead of 2."
+
+
+def test_shape_meant_reads_every_form_of_a_shape():
+    assert shape_meant((np.int64(2), 3), (2, 3)) == (2, 3)
+    assert shape_meant(torch.zeros(3, 2), (2, 3)) == (3, 2)
+    assert shape_meant(np.array([3, 2]), (2, 3)) == (3, 2)
+    assert shape_meant(np.array([-3, 2]), (2, 3)) == (2,)  # a negative size: an array after all
+    with pytest.raises(TypeError, match="answer must be a shape"):
+        shape_meant("2, 3", (2, 3))
+
+
+def test_check_tensor_never_reads_a_tensor_as_sizes():
+    feedback = check_tensor(torch.tensor([3, 2]), torch.zeros(3, 2))
+    assert not feedback
+    assert feedback.message == "shape (2,), expected (3, 2): 1 dimension instead of 2."
 
 
 def test_check_shape_tells_a_quoted_shape_to_drop_the_quotes():

@@ -17,10 +17,17 @@ def test_every_notebook_04_and_05_exercise_is_registered():
 
 @pytest.mark.parametrize(
     "answer", [(784, 64), [784, 64], torch.Size([784, 64]), (np.int64(784), np.int64(64)),
-               torch.zeros(784, 64)],
+               torch.zeros(784, 64), np.array([784, 64]), torch.tensor([784, 64])],
 )
 def test_04_1_accepts_every_form_of_the_shape(answer):
     assert check_answer("04.1", answer)
+
+
+def test_04_1_says_how_to_write_sizes_given_as_an_array():
+    assert check_answer("04.1", np.array([784, 64])).message == (
+        "shape (784, 64), given as a NumPy array of its sizes; as a shape it is the tuple "
+        "(784, 64)."
+    )
 
 
 @pytest.mark.parametrize(
@@ -31,6 +38,10 @@ def test_04_1_accepts_every_form_of_the_shape(answer):
         ((32, 784), "the shape of the input batch x"),
         ((64, 10), "the shape of W2, the second layer's weight"),
         ("(784, 64)", "expected a shape"),
+        (np.array([32, 64]), "(32, 64) is the hidden layer's gradient"),
+        (torch.zeros(32, 784), "(32, 784) is the shape of the input batch x"),
+        (np.array([64, 784]), "the sizes (64, 784) (given as a NumPy array), expected (784, 64): "
+         "the same sizes in another order: did you transpose?"),
     ],
 )
 def test_04_1_names_the_slip(wrong, hint):

@@ -17,8 +17,10 @@ def test_every_notebook_01_exercise_is_registered():
 
 @pytest.mark.parametrize(
     "answer",
-    [(4, 2, 3), [4, 2, 3], torch.Size([4, 2, 3]), torch.zeros(4, 2, 3), (np.int64(4), 2, 3)],
-    ids=["tuple", "list", "torch.Size", "a tensor of that shape", "NumPy ints"],
+    [(4, 2, 3), [4, 2, 3], torch.Size([4, 2, 3]), torch.zeros(4, 2, 3), (np.int64(4), 2, 3),
+     np.array([4, 2, 3])],
+    ids=["tuple", "list", "torch.Size", "a tensor of that shape", "NumPy ints",
+         "the sizes as a NumPy array"],
 )
 def test_01_1_accepts_every_form_of_the_shape(answer):
     assert helpers.check_answer("01.1", answer)
@@ -38,6 +40,8 @@ def test_01_1_accepts_every_form_of_the_shape(answer):
          "(1, 2, 1)"),
         (None, "these shapes do broadcast."),
         ("(4, 2, 3)", "write it as a tuple, without quotes"),
+        (np.array([4, 1, 3]), "shape (4, 1, 3), expected (4, 2, 3): at dim -2 the sizes are 1 "
+         "and 2, so the result there is 2, not 1."),  # the sizes in an array, read as sizes
     ],
 )
 def test_01_1_names_the_slip(answer, words):

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from helpers.checks import Feedback, check_number, check_shape, check_tensor
+from helpers.checks import Feedback, check_number, check_shape, check_tensor, shape_meant
 from helpers.exercises import exercise
 
 
@@ -59,13 +59,12 @@ _SHAPE_SLIPS = {
 @exercise("04.1")
 def gradient_shape(answer: object) -> Feedback:
     """Shape of the gradient of w1 for batch 32, input 784, hidden 64, output 10."""
-    if isinstance(answer, tuple | list) and all(
-        isinstance(size, numbers.Integral) and not isinstance(size, bool | np.bool_)
-        for size in answer
-    ):
-        answer = tuple(int(size) for size in answer)  # NumPy ints are sizes too
-    if isinstance(answer, torch.Size | tuple) and tuple(answer) in _SHAPE_SLIPS:
-        return Feedback(False, f"{tuple(answer)} is {_SHAPE_SLIPS[tuple(answer)]}: (784, 64).")
+    try:
+        got = shape_meant(answer, (784, 64))
+    except TypeError:
+        got = None  # not a shape at all: check_shape says so
+    if got in _SHAPE_SLIPS:
+        return Feedback(False, f"{got} is {_SHAPE_SLIPS[got]}: (784, 64).")
     return check_shape(answer, (784, 64))
 
 

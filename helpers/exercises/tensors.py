@@ -2,7 +2,7 @@
 
 import torch
 
-from helpers.checks import Feedback, check_function, check_shape, check_tensor
+from helpers.checks import Feedback, check_function, check_shape, check_tensor, shape_meant
 from helpers.exercises import exercise
 
 _BROADCAST_A, _BROADCAST_B = (4, 1, 3), (2, 1)
@@ -28,7 +28,7 @@ def broadcast_result_shape(answer: object) -> Feedback:
         )
     if feedback.message.startswith("expected a shape"):
         return feedback
-    got = tuple(answer.shape) if hasattr(answer, "shape") else tuple(answer)
+    got = shape_meant(answer, expected)
     if len(got) != len(expected):
         return Feedback(
             False,
