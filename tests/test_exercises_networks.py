@@ -206,7 +206,9 @@ def test_04_3_names_what_is_wrong(answer, hint):
 
 
 @pytest.mark.parametrize(
-    "answer", [101770, 101770.0, np.int64(101770), torch.tensor(101770), np.array(101770)]
+    "answer",
+    [101770, 101770.0, np.int64(101770), torch.tensor(101770), np.array(101770),
+     np.float64(101770.0), torch.tensor(101770.0)],
 )
 def test_05_1_accepts_the_count_in_any_numeric_form(answer):
     assert check_answer("05.1", answer)
@@ -228,6 +230,26 @@ def test_05_1_names_the_slip(wrong, hint):
     assert not verdict
     assert hint in verdict.message
     assert not check_answer("05.1", 101771)
+
+
+@pytest.mark.parametrize(
+    ("wrong", "shown"),
+    [(101770.4, "101770.4"), (101769.6, "101769.6"), (np.float64(101770.5), "101770.5"),
+     (torch.tensor(101770.4, dtype=torch.float64), "101770.4")],
+)
+def test_05_1_refuses_a_count_that_is_not_a_whole_number(wrong, shown):
+    verdict = check_answer("05.1", wrong)
+    assert not verdict
+    assert verdict.message == (
+        f"{shown} is not a whole number: a parameter count is an integer, since each weight "
+        "and each bias counts once."
+    )
+
+
+def test_05_1_does_not_tell_a_wrong_count_the_answer():
+    verdict = check_answer("05.1", 5000)
+    assert not verdict
+    assert verdict.message == "5000 is not it."
 
 
 # --- 05.2: cross-entropy of logits (2.0, 1.0, 0.1) for class 0 -------------------------------

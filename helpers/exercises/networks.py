@@ -233,10 +233,17 @@ _PARAMETER_SLIPS = {
 def parameter_count(answer: object) -> Feedback:
     """Parameters of Sequential(Linear(784, 128), ReLU(), Linear(128, 10))."""
     value = _as_float(answer)
+    if value is not None and math.isfinite(value) and not value.is_integer():
+        return Feedback(
+            False,
+            f"{value:.12g} is not a whole number: a parameter count is an integer, since each "
+            "weight and each bias counts once.",
+        )
     if value is not None and value.is_integer() and int(value) in _PARAMETER_SLIPS:
         return Feedback(False, f"{int(value)} {_PARAMETER_SLIPS[int(value)]}")
+    # The count is the exercise's answer: a wrong try must not be told it.
     return check_number(_plain(answer), float(_FIRST_LAYER + _SECOND_LAYER), rel_tol=0,
-                        abs_tol=0.5)
+                        abs_tol=0, reveal=False)
 
 
 # --- 05.2 -----------------------------------------------------------------------------------
