@@ -50,7 +50,8 @@ def parse_shape(text: str) -> tuple[int, ...]:
     """Read a shape typed by a learner: "2, 3", "(2, 3)", "[2, 3]", "2 3", "3," or "()".
 
     Introduced in notebook 01, where the broadcasting explorer reads its boxes
-    with it. Full-width digits, commas, brackets and spaces (as a Chinese input
+    with it. What ``print(x.shape)`` shows, ``torch.Size([2, 3])``, is read
+    too. Full-width digits, commas, brackets and spaces (as a Chinese input
     method types them: '３，２', '（3，2）', '3、2') are read like their ASCII
     twins. ``()`` is the shape of a scalar (a 0-d tensor). Anything else, an
     empty text included, raises ``ValueError`` with a message that says what to
@@ -61,6 +62,16 @@ def parse_shape(text: str) -> tuple[int, ...]:
     inner = unicodedata.normalize("NFKC", text).replace(_IDEOGRAPHIC_COMMA, ",").strip()
     if not inner:
         raise ValueError(f"the box is empty: {_EXAMPLE}, or '()' for a scalar (a 0-d tensor)")
+    if re.match(r"(torch\s*\.\s*)?Size\b", inner):  # what print(x.shape) shows, copied
+        size = re.fullmatch(r"(?:torch\s*\.\s*)?Size\s*\((.*)\)", inner, flags=re.DOTALL)
+        if size is None:
+            raise ValueError(
+                f"could not read {text!r} as a shape: type just the sizes, like '3, 2' "
+                "(torch.Size([3, 2]) works too, with both brackets closed)"
+            )
+        inner = size.group(1).strip()
+        if not inner:
+            return ()
     closing = {"(": ")", "[": "]"}
     if inner[0] in closing:
         if not inner.endswith(closing[inner[0]]):
@@ -197,7 +208,10 @@ def plot_broadcast(shape_a: tuple[int, ...], shape_b: tuple[int, ...]) -> Figure
 
 
 class BroadcastExplorer(Explorer):
-    """Two boxes for shapes; shows the result shape or why it fails (notebook 01)."""
+    """Two boxes for shapes; shows the result shape or why it fails (notebook 01).
+
+    The picture is left out beyond ``MAX_DRAWN_DIMS`` dimensions; the verdict is not.
+    """
 
     def __init__(self, shape_a: str = "1, 2", shape_b: str = "3, 1") -> None:
         self.box_a = widgets.Text(value=shape_a, description="shape A", continuous_update=False)
@@ -213,13 +227,16 @@ class BroadcastExplorer(Explorer):
             except ValueError as error:
                 self._refuse(f"{label}: {error}")
                 return
-        try:
-            verdict = explain_broadcast(*shapes).splitlines()[-1]
-            figure = plot_broadcast(*shapes)
-        except ValueError as error:
-            self._refuse(str(error))
+        verdict = explain_broadcast(*shapes).splitlines()[-1]
+        ndim = max(len(shape) for shape in shapes)
+        if ndim > MAX_DRAWN_DIMS:
+            self.show(
+                f"{verdict}. (No picture: it fits up to {MAX_DRAWN_DIMS} dimensions, these "
+                f"shapes have {ndim}.)",
+                None,
+            )
             return
-        self.show(verdict, figure)
+        self.show(verdict, plot_broadcast(*shapes))
 
     def _refuse(self, message: str) -> None:
         # The message quotes what the learner typed: escape it, the readout is HTML.

@@ -22,6 +22,10 @@ from helpers.broadcasting import (
         ("[5]", (5,)),
         ("3,", (3,)),
         (" (3,) ", (3,)),
+        ("torch.Size([3, 2])", (3, 2)),  # what print(x.shape) shows, pasted
+        ("Size([3, 2])", (3, 2)),
+        ("torch.Size([])", ()),
+        ("torch.Size([5])", (5,)),
     ],
 )
 def test_parse_shape_reads_what_learners_type(text, shape):
@@ -54,6 +58,9 @@ def test_parse_shape_reads_what_a_chinese_input_method_types(text):
         ("2, x", "could not read '2, x' as a shape: 'x' is not a size"),
         ("3x2", "'3x2' is not a size; write sizes separated by commas"),
         ("1" + "0" * 20, "is too large: sizes stop at 2**63 - 1"),
+        ("torch.Size([3, 2]", "could not read 'torch.Size([3, 2]' as a shape: type just the "
+         "sizes, like '3, 2' (torch.Size([3, 2]) works too, with both brackets closed)"),
+        ("torch.Size([3, -1])", "-1 in 'torch.Size([3, -1])' is not a size"),
     ],
 )
 def test_parse_shape_says_what_to_change(text, message):
@@ -176,11 +183,26 @@ def test_the_readout_shows_typed_text_as_text_not_html():
     assert "<b>" not in explorer.readout.value
 
 
-def test_too_many_dimensions_get_a_message_not_a_picture():
+def test_too_many_dimensions_get_the_verdict_without_a_picture():
     explorer = broadcast_explorer()
     explorer.box_a.value = ", ".join(["1"] * 13)
-    assert explorer.readout.value.startswith("the picture fits up to 12 dimensions")
+    assert explorer.readout.value == (
+        f"{(1,) * 13} and (3, 1) broadcast to {(1,) * 11 + (3, 1)}. "
+        "(No picture: it fits up to 12 dimensions, these shapes have 13.)"
+    )
     assert bytes(explorer.picture.value) == b""
+    explorer.box_a.value = ", ".join(["1"] * 12 + ["3"])
+    explorer.box_b.value = "torch.Size([2, 5])"
+    assert explorer.readout.value == (
+        "cannot broadcast: at dim -1 the sizes are 3 and 5, and neither is 1. "
+        "(No picture: it fits up to 12 dimensions, these shapes have 13.)"
+    )
+
+
+def test_twelve_dimensions_still_get_a_picture():
+    explorer = broadcast_explorer(", ".join(["1"] * 12), "3")
+    assert explorer.readout.value == f"{(1,) * 12} and (3,) broadcast to {(1,) * 11 + (3,)}"
+    assert bytes(explorer.picture.value).startswith(b"\x89PNG")
 
 
 def test_broadcast_explorer_rejects_tuples():
