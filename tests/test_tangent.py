@@ -238,3 +238,9 @@ def test_a_function_that_fails_at_one_x_is_reported_in_the_readout():
     explorer = tangent_explorer(picky, x=1.0)
     explorer.slider.value = 4.5
     assert explorer.readout.value == "could not update: ValueError: only up to 4"
+
+
+def test_a_start_outside_ipywidgets_default_range_is_no_refused_value():
+    # FloatSlider's defaults are 0 to 100; the start must be checked against the range given.
+    explorer = tangent_explorer(lambda x: x * x, x=-150.0, x_range=(-200.0, -100.0))
+    assert explorer.readout.value == "x = -150.00 | y = 22500.00 | dy/dx = -300.00"
