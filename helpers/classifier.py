@@ -21,7 +21,7 @@ import copy
 import html
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import ipywidgets as widgets
@@ -37,7 +37,7 @@ from traitlets import TraitError, validate
 
 from helpers.digits import DIGITS_PATH, N_CLASSES, DigitSplit, split_digits, subset_per_class
 from helpers.environment import resolve_seed, seeded_generator
-from helpers.widgets import Explorer
+from helpers.widgets import Explorer, RefusalMemory
 
 JUDGE_PATH = DIGITS_PATH.parent / "digit_judge.pt"
 JUDGE_SEED = 0
@@ -586,7 +586,7 @@ def plot_curves(
     return figure
 
 
-class _SizeSlider(widgets.SelectionSlider):
+class _SizeSlider(RefusalMemory, widgets.SelectionSlider):
     """A selection slider that keeps its value, and says so, when code asks for one it lacks.
 
     ipywidgets raises ``TraitError`` for a value or index that is not an option;
@@ -595,13 +595,8 @@ class _SizeSlider(widgets.SelectionSlider):
     ``on_refused`` itself.
     """
 
-    refused: str | None = None
-    on_refused: Callable[[], None] | None = None
-
     def _refuse(self, requested: str) -> object:
-        self.refused = requested
-        if self.on_refused is not None:
-            self.on_refused()
+        self.remember_refusal(requested)
         return self.value
 
     @validate("value")

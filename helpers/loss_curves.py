@@ -8,17 +8,15 @@ and names the outcome: too slow, learning, or diverged.
 import html
 import math
 import numbers
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
-import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from matplotlib.figure import Figure
-from traitlets import validate
 
 from helpers.training import _check_two_layer, train_by_hand
-from helpers.widgets import Explorer
+from helpers.widgets import ExplainingLogSlider, Explorer
 
 # The explorer's slider spans 10^-9 to 10^-5: from "too slow" to well past the edge where
 # seed 001's net diverges (about 2e-6 to 3e-6).
@@ -123,33 +121,6 @@ def describe_run(learning_rate: float, losses: Sequence[float]) -> str:
     return f"{rate}: {verdict}, {detail}"
 
 
-class _RateSlider(widgets.FloatLogSlider):
-    """A log slider that says so when code asks it for a value it cannot take.
-
-    ipywidgets clamps an out-of-range value silently and lets NaN through.
-    This one keeps its current value for NaN, clamps the rest, and remembers
-    what was asked in ``refused``. When the answer leaves the value unchanged no
-    change event follows, so it calls ``on_refused`` itself.
-    """
-
-    refused: float | None = None
-    on_refused: Callable[[], None] | None = None
-
-    @validate("value")
-    def _validate_value(self, proposal: dict) -> float:
-        requested = proposal["value"]
-        if math.isnan(requested):
-            value = self.value
-        else:
-            low, high = self.base**self.min, self.base**self.max
-            value = min(max(requested, low), high)
-        if value != requested:
-            self.refused = requested
-            if value == self.value and self.on_refused is not None:
-                self.on_refused()
-        return value
-
-
 class LearningRateExplorer(Explorer):
     """A log-scale learning-rate slider that retrains and redraws (introduced in notebook 04).
 
@@ -189,7 +160,7 @@ class LearningRateExplorer(Explorer):
         self.problem = (x, y, w1, w2)
         self.epochs = epochs
         self.summary = ""
-        self.slider = _RateSlider(
+        self.slider = ExplainingLogSlider(
             value=float(learning_rate),
             base=10,
             min=RATE_EXPONENTS[0],

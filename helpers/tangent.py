@@ -9,13 +9,11 @@ import html
 import math
 from collections.abc import Callable
 
-import ipywidgets as widgets
 import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from traitlets import validate
 
-from helpers.widgets import Explorer
+from helpers.widgets import ExplainingSlider, Explorer
 
 ScalarFunction = Callable[[torch.Tensor], torch.Tensor]
 GRID_POINTS = 241
@@ -168,29 +166,6 @@ def _interval_text(function: ScalarFunction, intervals: list[tuple[float, float]
     return " and ".join(shown) + more
 
 
-class _XSlider(widgets.FloatSlider):
-    """A slider that says so when code asks it for an x it cannot take.
-
-    ipywidgets clamps an out-of-range value silently and lets NaN through.
-    This one keeps its current value for NaN, clamps the rest, and remembers
-    what was asked in ``refused``. When the answer leaves the value unchanged no
-    change event follows, so it calls ``on_refused`` itself.
-    """
-
-    refused: float | None = None
-    on_refused: Callable[[], None] | None = None
-
-    @validate("value")
-    def _validate_value(self, proposal: dict) -> float:
-        requested = proposal["value"]
-        value = self.value if math.isnan(requested) else min(max(requested, self.min), self.max)
-        if value != requested:
-            self.refused = requested
-            if value == self.value and self.on_refused is not None:
-                self.on_refused()
-        return value
-
-
 class TangentExplorer(Explorer):
     """The curve y = f(x), its tangent at the slider's x, and dy/dx below (notebook 02).
 
@@ -232,7 +207,7 @@ class TangentExplorer(Explorer):
         self._grid = grid.detach()
         self._values = values.where(defined, math.nan)
         self._slopes = slopes.where(defined & torch.isfinite(slopes), math.nan)
-        self.slider = _XSlider(
+        self.slider = ExplainingSlider(
             value=x, min=low, max=high, step=0.05, description="x", readout_format=".2f"
         )
         self.slider.on_refused = self.update

@@ -10,10 +10,13 @@ stable line.
 
 import html
 import io
+import math
+from collections.abc import Callable
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
+from traitlets import validate
 
 READOUT_CLASS = "helpers-readout"
 
@@ -81,3 +84,49 @@ class Explorer(widgets.VBox):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.readout.value})"
+
+
+class RefusalMemory:
+    """What a slider refused when code set it, for the tool to explain (notebook 02 first).
+
+    ipywidgets clamps an out-of-range number silently, lets NaN through and
+    raises for a value a selection slider lacks. The sliders of the series' tools
+    keep a valid value instead and remember the request in ``refused``; when the
+    answer leaves the value unchanged no change event follows, so they call
+    ``on_refused`` themselves. The tool reads ``refused`` into its readout.
+    """
+
+    refused: object = None
+    on_refused: Callable[[], None] | None = None
+
+    def remember_refusal(self, requested: object) -> None:
+        """Note ``requested`` as refused, and tell the tool now if nothing else will."""
+        self.refused = requested
+        if self.on_refused is not None:
+            self.on_refused()
+
+    def settle(self, requested: float, low: float, high: float) -> float:
+        """A number within [low, high] for ``requested``: NaN keeps the current value, the
+        rest is clamped; whatever differs from the request is remembered as refused."""
+        value = self.value if math.isnan(requested) else min(max(requested, low), high)
+        if value != requested:
+            self.refused = requested
+            if value == self.value and self.on_refused is not None:
+                self.on_refused()
+        return value
+
+
+class ExplainingSlider(RefusalMemory, widgets.FloatSlider):
+    """A ``FloatSlider`` that remembers what it refused (notebook 02's tangent explorer)."""
+
+    @validate("value")
+    def _validate_value(self, proposal: dict) -> float:
+        return self.settle(proposal["value"], self.min, self.max)
+
+
+class ExplainingLogSlider(RefusalMemory, widgets.FloatLogSlider):
+    """A ``FloatLogSlider`` that remembers what it refused (notebook 04's learning rates)."""
+
+    @validate("value")
+    def _validate_value(self, proposal: dict) -> float:
+        return self.settle(proposal["value"], self.base**self.min, self.base**self.max)

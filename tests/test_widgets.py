@@ -1,3 +1,5 @@
+import math
+
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import pytest
@@ -78,3 +80,23 @@ def test_show_without_a_figure_clears_the_picture():
     explorer.show("nothing to draw", None)
     assert explorer.readout.value == "nothing to draw"
     assert bytes(explorer.picture.value) == b""
+
+
+def test_explaining_sliders_keep_a_valid_value_and_remember_the_request():
+    from helpers.widgets import ExplainingLogSlider, ExplainingSlider
+
+    told = []
+    slider = ExplainingSlider(value=1.0, min=0.0, max=2.0)
+    slider.on_refused = lambda: told.append(slider.refused)
+    slider.value = 5.0
+    assert slider.value == 2.0 and slider.refused == 5.0
+    slider.value = 9.0  # already at the edge: no change event, so the slider says it itself
+    assert told == [9.0]
+    slider.value = float("nan")
+    assert slider.value == 2.0 and math.isnan(slider.refused)
+    slider.refused = None
+    slider.value = 1.5
+    assert slider.value == 1.5 and slider.refused is None
+    rates = ExplainingLogSlider(value=1e-6, base=10, min=-9, max=-5)
+    rates.value = 1.0
+    assert rates.value == 1e-5 and rates.refused == 1.0
