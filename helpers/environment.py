@@ -20,6 +20,7 @@ TESTED_VERSIONS: dict[str, str] = {
     "ipython": "9.18.1",
     "tqdm": "4.70.1",
     "packaging": "26.3",
+    "traitlets": "5.16.1",
     "jupyterlab": "4.6.6",
 }
 
