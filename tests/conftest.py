@@ -1,7 +1,18 @@
-"""Shared pytest plumbing: failure artifacts (screenshot, server log) in the report."""
+"""Shared pytest plumbing: one torch thread, and failure artifacts (screenshot, server log)."""
 
 import pytest
+import torch
 from jupyterlab_session import FAILURE_ARTIFACTS
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_torch_thread():
+    """Run torch on one thread, as helpers.setup() does in every notebook: the claims tests then
+    train exactly what the notebooks train, and tiny networks train far faster."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
 
 
 @pytest.hookimpl(wrapper=True)

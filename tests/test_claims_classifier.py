@@ -38,12 +38,7 @@ RATIO_TOLERANCE = (0.0, 0.15)
 
 @pytest.fixture(scope="module")
 def runs() -> dict[int, dict]:
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # as helpers.setup() does in the notebook
-    try:
-        yield {seed: measure_seed(seed) for seed in SEEDS}
-    finally:
-        torch.set_num_threads(threads)
+    return {seed: measure_seed(seed) for seed in SEEDS}
 
 
 def _all(runs: dict[int, dict], part: str, key: str) -> list[float]:

@@ -26,16 +26,6 @@ pytestmark = pytest.mark.claims
 SEEDS = range(10)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    """Run torch on one thread, as helpers.setup() does in every notebook (and far faster here,
-    where the two cores are shared)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 def failing(verdicts: dict[int, bool]) -> list[int]:
     """The seeds for which a claim is false; an empty list when it holds for all."""
     return [seed for seed, holds in verdicts.items() if not holds]

@@ -54,15 +54,6 @@ def session_seed_3():
     helpers.setup(previous)
 
 
-@pytest.fixture
-def one_thread():
-    """Training runs on one torch thread in the notebooks; restore the test process's count."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 def _same_weights(a: torch.nn.Module, b: torch.nn.Module) -> bool:
     return all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters(), strict=True))
 
@@ -192,7 +183,7 @@ def test_training_history_best_epoch_and_time_to_an_accuracy():
         TrainingHistory().best_epoch  # noqa: B018 (the property raises)
 
 
-def test_train_classifier_learns_and_records_every_epoch(split, one_thread):
+def test_train_classifier_learns_and_records_every_epoch(split):
     model = new_classifier("mlp", seed=0, device="cpu")
     history = train_classifier(model, split.train, split.val, epochs=3, seed=0)
     for values in (history.train_loss, history.train_accuracy, history.val_loss,
@@ -204,7 +195,7 @@ def test_train_classifier_learns_and_records_every_epoch(split, one_thread):
     assert history.seconds == sorted(history.seconds)
 
 
-def test_train_classifier_is_reproducible_per_seed(split, one_thread):
+def test_train_classifier_is_reproducible_per_seed(split):
     small = subset_per_class(*split.train, 5)
     runs = []
     for seed in (1, 1, 2):
@@ -215,7 +206,7 @@ def test_train_classifier_is_reproducible_per_seed(split, one_thread):
     assert not _same_weights(runs[0], runs[2])
 
 
-def test_scheduler_steps_after_every_batch(split, one_thread):
+def test_scheduler_steps_after_every_batch(split):
     model = new_classifier("mlp", seed=0, device="cpu")
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
     scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.5)
@@ -225,7 +216,7 @@ def test_scheduler_steps_after_every_batch(split, one_thread):
     assert history.lr == pytest.approx([0.1 * 0.5**4, 0.1 * 0.5**8])
 
 
-def test_patience_stops_early_and_restores_the_best_epoch(split, one_thread):
+def test_patience_stops_early_and_restores_the_best_epoch(split):
     small = subset_per_class(*split.train, 10)
 
     def run(patience):
@@ -316,7 +307,7 @@ def test_the_judge_loads_in_eval_mode_with_the_documented_api(split):
 
 
 def test_retraining_the_judge_agrees_with_the_shipped_checkpoint(tmp_path, monkeypatch,
-                                                                 one_thread, capsys, split):
+                                                                 capsys, split):
     """`python -m helpers.classifier` run again gives a judge that agrees with the shipped one:
     test accuracy within half a point and the same prediction on at least 98 % of the test
     images (not bit equality, which another CPU's kernels would not give)."""
@@ -355,7 +346,7 @@ def test_plot_mistakes_shows_the_wrong_ones_in_a_figure_of_fixed_size(split):
 
 # --- training-set size ---------------------------------------------------------------------------
 
-def test_training_size_curve_trains_the_recipe_on_growing_subsets(split, one_thread):
+def test_training_size_curve_trains_the_recipe_on_growing_subsets(split):
     small = Recipe(epochs=20, lr=1e-2, weight_decay=1e-2, batch_size=64)
     points = training_size_curve(split, per_class=(2, 20), recipe=small, seed=0)
     assert [(p.per_class, p.images) for p in points] == [(2, 20), (20, 200)]

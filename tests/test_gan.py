@@ -26,16 +26,6 @@ from helpers.gan import (
 )
 from helpers.paintings import from_unit_range
 
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny networks train far faster on one thread, as in the notebooks (helpers.setup)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 SMALL = GanRecipe(lr_g=1e-3, lr_d=1e-3, betas=(0.5, 0.999), batch_size=16, hidden=32)
 # Every feature that holds state a checkpoint must carry: schedulers and the moving average.
 FULL = GanRecipe(lr_g=2e-3, lr_d=2e-3, batch_size=16, hidden=32, activation="tanh", scaled=True,

@@ -24,14 +24,6 @@ SMALL = GanRecipe(lr_g=3e-3, lr_d=3e-3, batch_size=16, hidden=16, scaled=True, b
                   ema_decay=0.9)
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 @pytest.fixture(scope="module")
 def conditional_trainer():
     trainer = GanTrainer(SMALL, seed=0, task=DigitTask(conditional=True))
