@@ -4,6 +4,8 @@ import pytest
 import torch
 from jupyterlab_session import FAILURE_ARTIFACTS
 
+import helpers
+
 
 @pytest.fixture(scope="session", autouse=True)
 def one_torch_thread():
@@ -13,6 +15,15 @@ def one_torch_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(threads)
+
+
+@pytest.fixture
+def session_seed_3():
+    """The session seed a notebook's first cell would set with helpers.setup(3)."""
+    previous = helpers.session_seed()
+    helpers.setup(3)
+    yield
+    helpers.setup(previous)
 
 
 @pytest.hookimpl(wrapper=True)

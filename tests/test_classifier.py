@@ -9,7 +9,6 @@ import torch
 import torch.nn.functional as F
 from matplotlib.figure import Figure
 
-import helpers
 import helpers.classifier as classifier
 from helpers.classifier import (
     JUDGE_PATH,
@@ -43,15 +42,6 @@ matplotlib.use("Agg")
 @pytest.fixture(scope="module")
 def split():
     return split_digits(0)
-
-
-@pytest.fixture
-def session_seed_3():
-    """The session seed a notebook's first cell would set with helpers.setup(3)."""
-    previous = helpers.session_seed()
-    helpers.setup(3)
-    yield
-    helpers.setup(previous)
 
 
 def _same_weights(a: torch.nn.Module, b: torch.nn.Module) -> bool:

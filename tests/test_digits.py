@@ -5,7 +5,6 @@ import hashlib
 import pytest
 import torch
 
-import helpers
 from helpers.digits import (
     DIGITS_PATH,
     DIGITS_SHA256,
@@ -15,15 +14,6 @@ from helpers.digits import (
 )
 
 CLASS_COUNTS = [178, 182, 177, 183, 181, 182, 181, 179, 174, 180]
-
-
-@pytest.fixture
-def session_seed_3():
-    """The session seed a notebook's first cell would set with helpers.setup(3)."""
-    previous = helpers.session_seed()
-    helpers.setup(3)
-    yield
-    helpers.setup(previous)
 
 
 def test_the_shipped_file_is_sklearns_copy_byte_for_byte():

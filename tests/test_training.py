@@ -4,17 +4,7 @@ import pytest
 import torch
 from torch import nn
 
-import helpers
 from helpers.training import fit, seed_problem, train_by_hand, two_layer_gradients
-
-
-@pytest.fixture
-def session_seed_3():
-    """The session seed a notebook's first cell would set with helpers.setup(3)."""
-    previous = helpers.session_seed()
-    helpers.setup(3)
-    yield
-    helpers.setup(previous)
 
 
 def test_seed_problem_has_the_seed_shapes_and_is_reproducible():
