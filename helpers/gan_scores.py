@@ -22,6 +22,7 @@ import torch
 from torch import nn
 
 CONFIDENT = 0.9
+MAX_ENTROPY = math.log(10)  # every one of the ten digits drawn equally often
 
 
 def check_images(images: object) -> torch.Tensor:
@@ -120,5 +121,3 @@ def requested_class_accuracy(
         raise ValueError(f"requested must be one class per image, shape ({len(probabilities)},)")
     return (probabilities.argmax(dim=1) == requested.cpu()).double().mean().item()
 
-
-MAX_ENTROPY = math.log(10)

@@ -8,7 +8,7 @@ import torch.nn.functional as F
 
 from helpers.checks import Feedback, check_number
 from helpers.exercises import exercise
-from helpers.gan import build_discriminator, build_generator
+from helpers.gan import build_discriminator, build_generator, discriminator_loss, generator_loss
 from helpers.paintings import artist_work
 
 
@@ -37,10 +37,6 @@ _LOGITS = (
 _VERY_SURE = torch.tensor([[-200.0], [-120.0]])
 
 
-def _non_saturating(logits: torch.Tensor) -> torch.Tensor:
-    return F.binary_cross_entropy_with_logits(logits, torch.ones_like(logits))
-
-
 @exercise("07.2")
 def non_saturating_loss(answer: object) -> Feedback:
     """A function of D's logits on fakes -> G's non-saturating loss, finite for any logit."""
@@ -65,7 +61,7 @@ def non_saturating_loss(answer: object) -> Feedback:
         "(torch.ones_like)": lambda logit: F.softplus(logit).mean(),
     }
     for position, logits in enumerate(_LOGITS):
-        expected = _non_saturating(logits)
+        expected = generator_loss(logits)
         try:
             got = answer(logits.clone())
         except Exception as error:  # a learner's bug is feedback, not a crash
@@ -137,11 +133,6 @@ def _same_weights(a: torch.nn.Module, b: torch.nn.Module) -> bool:
                                                                 strict=True))
 
 
-def _d_loss(D: torch.nn.Module, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
-    return (F.binary_cross_entropy_with_logits(D(real), torch.ones(len(real), 1))
-            + F.binary_cross_entropy_with_logits(D(fake), torch.zeros(len(fake), 1)))
-
-
 def _two_d_steps(G, D, optimizer_G, optimizer_D, real, ideas, *, d_steps=2, zero_d=True,
                  zero_g=True, step_d=True, step_g=True, loss="non_saturating", g_first=False):
     """The asked-for step, and with one flag changed, a typical slip."""
@@ -150,9 +141,7 @@ def _two_d_steps(G, D, optimizer_G, optimizer_D, real, ideas, *, d_steps=2, zero
     def g_half():
         if zero_g:
             optimizer_G.zero_grad()
-        g_loss = _non_saturating(D(fake)) if loss == "non_saturating" else (
-            -F.softplus(D(fake)).mean())
-        g_loss.backward()
+        generator_loss(D(fake), loss).backward()
         if step_g:
             optimizer_G.step()
 
@@ -161,7 +150,7 @@ def _two_d_steps(G, D, optimizer_G, optimizer_D, real, ideas, *, d_steps=2, zero
     for _ in range(d_steps):
         if zero_d:
             optimizer_D.zero_grad()
-        _d_loss(D, real, fake.detach()).backward()
+        discriminator_loss(D(real), D(fake.detach())).backward()
         if step_d:
             optimizer_D.step()
     if not g_first:
