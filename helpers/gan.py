@@ -28,7 +28,7 @@ from torch.optim.lr_scheduler import LinearLR
 from torch.optim.swa_utils import AveragedModel
 from tqdm.auto import tqdm
 
-from helpers.environment import resolve_seed
+from helpers.environment import resolve_seed, seeded_generator
 from helpers.paintings import N_POINTS, artist_work, from_unit_range, gan_quality, to_unit_range
 
 N_IDEAS = 5
@@ -38,6 +38,12 @@ HISTORY_KEYS = ("loss_d", "loss_g", "d_real", "d_fake")
 SNAPSHOT_SIZE = 1000
 EVALUATION_SAMPLES = 10_000
 _EVALUATION_SEED = 12345
+# seeded_generator's streams of a training run: one per purpose, so the real batches, the
+# initial weights and the fixed ideas are unrelated draws (a shared stream made the first
+# batch an affine copy of G's first weights).
+INIT_STREAM = 701
+DATA_STREAM = 702
+FIXED_IDEAS_STREAM = 703
 
 
 def _check_positive_int(value: object, name: str) -> None:
@@ -369,7 +375,7 @@ class GanTrainer:
         self.device = torch.device(device if device is not None else "cpu")
         # Initialise from the seed without touching the caller's global RNG.
         with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(self.seed)
+            torch.manual_seed(seeded_generator(INIT_STREAM, self.seed).initial_seed())
             generator, discriminator = self.task.build(recipe)
         self.generator = generator.to(self.device)
         self.discriminator = discriminator.to(self.device)
@@ -389,9 +395,9 @@ class GanTrainer:
         if recipe.ema_decay is not None:
             self.ema = AveragedModel(self.generator, avg_fn=_warm_ema(recipe.ema_decay),
                                      use_buffers=True)
-        self.rng = torch.Generator().manual_seed(self.seed)
-        fixed = torch.Generator().manual_seed(self.seed + 1)
-        self.fixed_ideas = torch.randn(SNAPSHOT_SIZE, self.task.n_ideas, generator=fixed)
+        self.rng = seeded_generator(DATA_STREAM, self.seed)
+        self.fixed_ideas = torch.randn(SNAPSHOT_SIZE, self.task.n_ideas,
+                                       generator=seeded_generator(FIXED_IDEAS_STREAM, self.seed))
         self.fixed_labels = None
         if self.task.n_classes:
             self.fixed_labels = torch.arange(SNAPSHOT_SIZE) % self.task.n_classes

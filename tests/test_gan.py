@@ -177,6 +177,20 @@ def test_trainer_is_reproducible_and_leaves_the_global_rng_alone():
     assert not same_weights(first, GanTrainer(SMALL, seed=6))
 
 
+def test_data_initial_weights_and_fixed_ideas_come_from_unrelated_streams():
+    """One stream for all three made the first real batch an affine copy of G's first weights
+    (correlation 0.9999999) and the fixed ideas the next seed's initial weights."""
+    trainer = GanTrainer(SMALL, seed=4)
+    first_weights = trainer.generator[0].weight.detach().flatten()
+    real, _ = trainer.task.sample(first_weights.numel(), trainer.rng)
+    a_values = real[:, 0].flatten()
+    correlation = torch.corrcoef(torch.stack([first_weights, a_values]))[0, 1]
+    assert abs(correlation.item()) < 0.5
+    next_seed = GanTrainer(SMALL, seed=5).generator[0].weight.detach().flatten()
+    ideas = trainer.fixed_ideas.flatten()[:next_seed.numel()]
+    assert abs(torch.corrcoef(torch.stack([next_seed, ideas]))[0, 1].item()) < 0.5
+
+
 def test_trainer_records_history_and_continues():
     trainer = GanTrainer(SMALL)
     trainer.train(7)
