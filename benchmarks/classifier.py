@@ -17,6 +17,7 @@ import statistics
 import torch
 
 from benchmarks.budgets import Check
+from benchmarks.numeric_paths import current_path
 from helpers.classifier import (
     RECIPE,
     Recipe,
@@ -167,11 +168,20 @@ def measure(seeds: list[int], record: bool = True) -> dict:
     train_recipe("cnn", split_digits(seeds[0]), Recipe(epochs=1), seed=seeds[0],
                  device="cpu")
     per_seed = [measure_seed(seed) for seed in seeds]
+    results = {"seeds": list(seeds), "per_seed": per_seed}
     if record:
-        for name, figure in FIGURES.items():
-            values = tuple(float(figure(result)) for result in per_seed)
-            record_across_seeds(SeedRange(name, tuple(seeds), values))
-    return {"seeds": list(seeds), "per_seed": per_seed}
+        for seed_range in seed_ranges(results):
+            record_across_seeds(seed_range)
+    return results
+
+
+def seed_ranges(results: dict) -> list[SeedRange]:
+    """The figures the notebook prints, on this process's numeric path
+    (``benchmarks.numeric_paths``)."""
+    return [SeedRange(name, tuple(results["seeds"]),
+                      tuple(float(figure(result)) for result in results["per_seed"]),
+                      "make bench", current_path())
+            for name, figure in FIGURES.items()]
 
 
 def _spread(values: list[float]) -> tuple[float, float, float]:

@@ -11,6 +11,7 @@ import time
 
 from benchmarks.budgets import Check
 from benchmarks.gan import worst_and_median
+from benchmarks.numeric_paths import current_path
 from helpers.gan import GanTrainer
 from helpers.gan_scores import judge_scores
 from helpers.image_gan import (
@@ -20,7 +21,7 @@ from helpers.image_gan import (
     UNCONDITIONAL_STEPS,
     DigitTask,
 )
-from helpers.measured import SeedRange, record_across_seeds
+from helpers.measured import SeedRange, measured_across_seeds, record_across_seeds
 
 RUNS = {
     "unconditional": ({}, DIGIT_RECIPE, UNCONDITIONAL_STEPS),
@@ -34,6 +35,11 @@ FLOOR_MULTIPLE = 10.0
 MIN_ENTROPY = 2.2
 MIN_REQUESTED_ACCURACY = 0.95
 RUN_SECONDS = 15.0
+# A run of thousands of steps is a draw that depends on the machine, and the Fréchet distance's
+# tail is heavy: a fresh machine's ten seeds are held to this many meeting the targets (every
+# recorded path gave ten of ten), and their median distance to this share of the limit.
+MIN_SEEDS_MEETING_TARGETS = 8
+MEDIAN_SHARE_OF_LIMIT = 0.75
 
 
 def frechet_floor(task: DigitTask) -> float:
@@ -41,6 +47,48 @@ def frechet_floor(task: DigitTask) -> float:
     training_digits = task.images.reshape(-1, 1, 8, 8)
     return judge_scores(task.judge(), training_digits, task.reference_features())[
         "frechet_distance"]
+
+
+def meets_targets(name: str, result: dict, floor: float) -> bool:
+    """Whether one run of ``RUNS`` meets its targets (``dcgan``: those of the unconditional)."""
+    if name == "conditional":
+        return result["requested_accuracy"] >= MIN_REQUESTED_ACCURACY
+    return (result["frechet_distance"] <= FLOOR_MULTIPLE * floor
+            and result["class_entropy"] >= MIN_ENTROPY)
+
+
+def seeds_meeting_targets(name: str, floor: float) -> tuple[int, int]:
+    """From the record: the fewest and the most seeds, over the numeric paths, meeting the
+    targets (what notebook 08 prints)."""
+    figures = ("requested_accuracy",) if name == "conditional" else ("frechet_distance",
+                                                                      "class_entropy")
+    records = {figure: measured_across_seeds(f"digit_gan.{name}.{figure}") for figure in figures}
+    paths = records[figures[0]].paths
+    counts = []
+    for path in paths:
+        per_seed = [dict(zip(figures, values, strict=True))
+                    for values in zip(*(records[f].by_path[path] for f in figures), strict=True)]
+        counts.append(sum(meets_targets(name, result, floor) for result in per_seed))
+    return min(counts), max(counts)
+
+
+def recorded_worst() -> dict:
+    """From the record: each target's worst value over seeds and numeric paths."""
+    distance = measured_across_seeds("digit_gan.unconditional.frechet_distance")
+    return {"paths": len(distance.paths), "frechet_distance": distance.high,
+            "class_entropy": measured_across_seeds("digit_gan.unconditional.class_entropy").low,
+            "requested_accuracy":
+                measured_across_seeds("digit_gan.conditional.requested_accuracy").low}
+
+
+def seeds_where_average_is_closer() -> dict[str, int]:
+    """From the record, per numeric path: for how many seeds the unconditional GAN's moving
+    average draws closer to real digits than G itself (what notebook 08 prints)."""
+    average = measured_across_seeds("digit_gan.unconditional.frechet_distance")
+    itself = measured_across_seeds("digit_gan.unconditional.frechet_distance_without_average")
+    return {path: sum(a < g for a, g in zip(average.by_path[path], itself.by_path[path],
+                                            strict=True))
+            for path in average.paths}
 
 
 def run(name: str, seed: int, task: DigitTask | None = None) -> dict:
@@ -65,12 +113,17 @@ def measure(seeds: list[int], record: bool = True) -> dict:
     results = {"seeds": seeds, "floor": frechet_floor(tasks["unconditional"]),
                "runs": {name: [run(name, seed, tasks[name]) for seed in seeds] for name in RUNS}}
     if record:
-        for name, runs in results["runs"].items():
-            for figure in FIGURES:
-                if figure in runs[0]:
-                    record_across_seeds(SeedRange(f"digit_gan.{name}.{figure}", tuple(seeds),
-                                                  tuple(r[figure] for r in runs), "make bench"))
+        for seed_range in seed_ranges(results):
+            record_across_seeds(seed_range)
+        results["recorded_worst"] = recorded_worst()
     return results
+
+
+def seed_ranges(results: dict) -> list[SeedRange]:
+    """Every figure of every run, on this process's numeric path (``benchmarks.numeric_paths``)."""
+    return [SeedRange(f"digit_gan.{name}.{figure}", tuple(results["seeds"]),
+                      tuple(r[figure] for r in runs), "make bench", current_path())
+            for name, runs in results["runs"].items() for figure in FIGURES if figure in runs[0]]
 
 
 def section(results: dict) -> list[str]:
@@ -107,20 +160,36 @@ def section(results: dict) -> list[str]:
 
 
 def checks(results: dict) -> list[Check]:
-    """The targets of issue 15 for every seed, and the time of each run the notebook trains."""
+    """The targets of issue 15 for every seed, on this machine and over every recorded numeric
+    path, and the time of each run the notebook trains."""
     limit = FLOOR_MULTIPLE * results["floor"]
     plain, conditional = results["runs"]["unconditional"], results["runs"]["conditional"]
     worst_fd = max(r["frechet_distance"] for r in plain)
     worst_entropy = min(r["class_entropy"] for r in plain)
     worst_accuracy = min(r["requested_accuracy"] for r in conditional)
     checks = [
-        Check("digit GAN Fréchet distance, worst seed", f"{worst_fd:.1f}",
+        Check("digit GAN Fréchet distance, worst seed on this machine", f"{worst_fd:.1f}",
               f"≤ {limit:.1f} (10× floor)", worst_fd <= limit),
-        Check("digit GAN class entropy, worst seed", f"{worst_entropy:.3f} nats",
+        Check("digit GAN class entropy, worst seed on this machine", f"{worst_entropy:.3f} nats",
               f"≥ {MIN_ENTROPY}", worst_entropy >= MIN_ENTROPY),
-        Check("conditional GAN requested-class accuracy, worst seed", f"{worst_accuracy:.1%}",
+        Check("conditional GAN requested-class accuracy, worst seed on this machine",
+              f"{worst_accuracy:.1%}",
               f"≥ {MIN_REQUESTED_ACCURACY:.0%}", worst_accuracy >= MIN_REQUESTED_ACCURACY),
     ]
+    worst = results.get("recorded_worst")
+    if worst:
+        over = f"seeds and {worst['paths']} recorded paths"
+        checks += [
+            Check(f"digit GAN Fréchet distance, worst over {over}",
+                  f"{worst['frechet_distance']:.1f}", f"≤ {limit:.1f} (10× floor)",
+                  worst["frechet_distance"] <= limit),
+            Check(f"digit GAN class entropy, worst over {over}",
+                  f"{worst['class_entropy']:.3f} nats", f"≥ {MIN_ENTROPY}",
+                  worst["class_entropy"] >= MIN_ENTROPY),
+            Check(f"conditional GAN requested-class accuracy, worst over {over}",
+                  f"{worst['requested_accuracy']:.1%}", f"≥ {MIN_REQUESTED_ACCURACY:.0%}",
+                  worst["requested_accuracy"] >= MIN_REQUESTED_ACCURACY),
+        ]
     for name in ("unconditional", "conditional"):
         slowest = max(r["train_s"] for r in results["runs"][name])
         checks.append(Check(f"digit GAN {name} training run, slowest seed", f"{slowest:.1f} s",

@@ -14,6 +14,7 @@ import statistics
 import time
 
 from benchmarks.budgets import Check
+from benchmarks.numeric_paths import current_path
 from helpers.gan import NOTEBOOK_RECIPE, NOTEBOOK_STEPS, SEED_RECIPE, GanRecipe, GanTrainer
 from helpers.measured import SeedRange, record_across_seeds
 from helpers.paintings import QUALITY_TARGETS, meets_targets
@@ -94,13 +95,22 @@ def measure(seeds: list[int], record: bool = True) -> dict:
                       for name, recipe in ABLATIONS.items()},
     }
     if record:
-        for group in ("recipes", "ablations"):
-            for name, entry in results[group].items():
-                for figure in ("a_ks", "fit_rmse", "frac_between"):
-                    values = [at_step(r, NOTEBOOK_STEPS)[figure] for r in entry["runs"]]
-                    record_across_seeds(SeedRange(f"gan.{name}.{figure}", tuple(seeds),
-                                                  tuple(values), "make bench"))
+        for seed_range in seed_ranges(results):
+            record_across_seeds(seed_range)
     return results
+
+
+def seed_ranges(results: dict) -> list[SeedRange]:
+    """The figures the notebook prints, one per recipe and quality figure, on this process's
+    numeric path (``benchmarks.numeric_paths``)."""
+    ranges = []
+    for group in ("recipes", "ablations"):
+        for name, entry in results[group].items():
+            for figure in ("a_ks", "fit_rmse", "frac_between"):
+                values = [at_step(r, NOTEBOOK_STEPS)[figure] for r in entry["runs"]]
+                ranges.append(SeedRange(f"gan.{name}.{figure}", tuple(results["seeds"]),
+                                        tuple(values), "make bench", current_path()))
+    return ranges
 
 
 def _figure_cells(points: list[dict]) -> list[str]:
