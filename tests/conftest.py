@@ -1,10 +1,20 @@
 """Shared pytest plumbing: one torch thread, and failure artifacts (screenshot, server log)."""
 
+import importlib.util
+import os
+import sys
+from pathlib import Path
+
 import pytest
 import torch
 from jupyterlab_session import FAILURE_ARTIFACTS
 
 import helpers
+
+# The quick unit tests must collect in an environment without the browser tools (a learner's own
+# Python, say); in CI a missing Playwright is an error, which collecting the file then reports.
+if importlib.util.find_spec("playwright") is None and not os.environ.get("CI"):
+    collect_ignore = ["test_browser.py"]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -13,6 +23,13 @@ def one_torch_thread():
     train exactly what the notebooks train, and tiny networks train far faster."""
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
+    if os.environ.get("SERIES_TORCH_THREADS", "1") != "1":
+        # The numeric path `two_threads` (benchmarks/numeric_paths.py) asks how the claims
+        # fare when every run splits its sums over more threads.
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        from benchmarks.numeric_paths import hold_thread_count
+
+        hold_thread_count()
     yield
     torch.set_num_threads(threads)
 

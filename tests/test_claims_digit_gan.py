@@ -5,7 +5,6 @@ exactly as the notebook does) for every seed, checks the statement the prose mak
 compares the figures the notebook prints from ``helpers.measured`` with the new run.
 """
 
-import math
 import statistics
 import sys
 from pathlib import Path
@@ -20,19 +19,14 @@ from helpers.image_gan import DIGIT_RECIPE, DigitTask
 from helpers.measured import measured_across_seeds
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from envelopes import outside_envelope  # noqa: E402
+
 from benchmarks import digit_gan  # noqa: E402
 
 pytestmark = pytest.mark.claims
 SEEDS = range(10)
-# A GAN run's last digits depend on the CPU and grow along the run: how far a re-measured
-# best, worst or median seed may sit from the record (absolute, share of the value).
-# Between this machine's two numeric paths one seed's distance moved from 23.8 to 37.3: another
-# CPU trains, in effect, other runs, so the extremes and the median of ten move by several units.
-RECORD_TOLERANCE = {
-    "frechet_distance": (2.0, 0.25), "frechet_distance_without_average": (2.0, 0.25),
-    "class_entropy": (0.03, 0.0), "confident_share": (0.03, 0.0),
-    "requested_accuracy": (0.015, 0.0),
-}
+RECORDED_FIGURES = ("frechet_distance", "frechet_distance_without_average", "class_entropy",
+                    "confident_share", "requested_accuracy")
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -52,25 +46,53 @@ def floor(task):
     return digit_gan.frechet_floor(task)
 
 
+class Runs(dict):
+    """Each run of ``digit_gan.RUNS`` for seeds 0-9, trained when a test first asks for it, so
+    ``-k "not dcgan"`` leaves out the slow DCGAN (several times slower on the portable path)."""
+
+    def __missing__(self, name: str) -> list[dict]:
+        self[name] = [digit_gan.run(name, seed) for seed in SEEDS]
+        return self[name]
+
+
 @pytest.fixture(scope="module")
-def runs() -> dict[str, list[dict]]:
-    return {name: [digit_gan.run(name, seed) for seed in SEEDS] for name in digit_gan.RUNS}
+def runs() -> Runs:
+    return Runs()
 
 
-def test_the_unconditional_gan_meets_its_targets_for_every_seed(runs, floor):
-    for result in runs["unconditional"]:
-        assert result["frechet_distance"] <= digit_gan.FLOOR_MULTIPLE * floor, result
-        assert result["class_entropy"] >= digit_gan.MIN_ENTROPY, result
+def test_the_unconditional_gan_meets_its_targets_for_nearly_every_seed(runs, floor):
+    """Section 3: the targets hold for every seed on every path measured, but the Fréchet
+    distance's tail is heavy (its worst draw sits close to the limit), so a fresh machine's ten
+    draws are held to MIN_SEEDS_MEETING_TARGETS, and their median to well inside the limit."""
+    results = runs["unconditional"]
+    met = [digit_gan.meets_targets("unconditional", result, floor) for result in results]
+    assert sum(met) >= digit_gan.MIN_SEEDS_MEETING_TARGETS, results
+    median = statistics.median(result["frechet_distance"] for result in results)
+    assert median <= digit_gan.MEDIAN_SHARE_OF_LIMIT * digit_gan.FLOOR_MULTIPLE * floor, median
 
 
-def test_the_moving_average_draws_better_than_g_itself_for_every_seed(runs):
-    for result in runs["unconditional"]:
-        assert result["frechet_distance"] < result["frechet_distance_without_average"], result
+def test_the_record_shows_the_targets_met_on_every_path(floor):
+    """What the notebook prints from the record: every seed on every path met the targets."""
+    for name in ("unconditional", "conditional"):
+        fewest, _ = digit_gan.seeds_meeting_targets(name, floor)
+        assert fewest == len(SEEDS), name
 
 
-def test_the_conditional_gan_draws_the_requested_digit_for_every_seed(runs):
-    for result in runs["conditional"]:
-        assert result["requested_accuracy"] >= digit_gan.MIN_REQUESTED_ACCURACY, result
+def test_the_moving_average_draws_better_than_g_itself_for_most_seeds(runs):
+    """Section 3: closer for at least 9 of the 10 seeds on every recorded path (the record says so,
+    and the notebook prints it); a fresh machine's draws are held to seven."""
+    closer = [result["frechet_distance"] < result["frechet_distance_without_average"]
+              for result in runs["unconditional"]]
+    assert sum(closer) >= 7, runs["unconditional"]
+    assert min(digit_gan.seeds_where_average_is_closer().values()) >= 9
+
+
+def test_the_conditional_gan_draws_the_requested_digit_for_nearly_every_seed(runs, floor):
+    results = runs["conditional"]
+    met = [digit_gan.meets_targets("conditional", result, floor) for result in results]
+    assert sum(met) >= digit_gan.MIN_SEEDS_MEETING_TARGETS, results
+    median = statistics.median(result["requested_accuracy"] for result in results)
+    assert median >= digit_gan.MIN_REQUESTED_ACCURACY + 0.01, median
 
 
 def test_the_reference_points_each_fool_one_score_but_not_the_distance(task, floor):
@@ -98,27 +120,30 @@ def test_the_reference_points_each_fool_one_score_but_not_the_distance(task, flo
         assert spread < 0.05, f"seed {seed}: an untrained G draws nearly one picture ({spread})"
 
 
-def test_the_dcgan_draws_closer_to_real_digits_but_takes_several_times_as_long(runs):
+def test_the_dcgan_takes_several_times_as_long(runs):
     def median(name, figure):
         return statistics.median(result[figure] for result in runs[name])
 
-    assert median("dcgan", "frechet_distance") < median("unconditional", "frechet_distance")
     assert median("dcgan", "train_s") > 3 * median("unconditional", "train_s")
 
 
-def close_to_record(recorded: float, fresh: float, figure: str) -> bool:
-    absolute, share = RECORD_TOLERANCE[figure]
-    return math.isclose(recorded, fresh, abs_tol=absolute + share * abs(recorded))
+def test_the_record_shows_the_dcgan_about_as_close_as_the_mlp():
+    """Section 5: the ranges overlap widely; the DCGAN's median is lower on most paths, not all;
+    the medians lie within a few units (under 10) on every path."""
+    mlp = measured_across_seeds("digit_gan.unconditional.frechet_distance")
+    dcgan = measured_across_seeds("digit_gan.dcgan.frechet_distance")
+    assert dcgan.low < mlp.high and mlp.low < dcgan.high
+    gaps = {path: statistics.median(dcgan.by_path[path]) - statistics.median(mlp.by_path[path])
+            for path in dcgan.paths}
+    assert all(abs(gap) < 10 for gap in gaps.values()), gaps
+    assert sum(gap < 0 for gap in gaps.values()) > len(gaps) / 2, gaps
 
 
 @pytest.mark.parametrize("name", list(digit_gan.RUNS))
 def test_the_recorded_figures_are_what_a_new_measurement_gives(runs, name):
-    for figure in RECORD_TOLERANCE:
+    """Every fresh seed falls inside the envelope recorded over seeds and numeric paths."""
+    for figure in RECORDED_FIGURES:
         if figure not in runs[name][0]:
             continue
-        recorded = measured_across_seeds(f"digit_gan.{name}.{figure}")
         fresh = [result[figure] for result in runs[name]]
-        assert recorded.seeds == tuple(SEEDS)
-        for summary, value in ((recorded.low, min(fresh)), (recorded.high, max(fresh)),
-                               (recorded.median, statistics.median(fresh))):
-            assert close_to_record(summary, value, figure), (figure, recorded, fresh)
+        assert not outside_envelope(f"digit_gan.{name}.{figure}", fresh), (figure, fresh)

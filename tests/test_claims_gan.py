@@ -20,26 +20,16 @@ from helpers.gan import (
     build_generator,
     seed_loop_step,
 )
-from helpers.measured import measured_across_seeds
 from helpers.paintings import artist_work, gan_quality
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from envelopes import outside_envelope  # noqa: E402
+
 from benchmarks import gan  # noqa: E402
+from helpers.measured import measured_across_seeds  # noqa: E402
 
 pytestmark = pytest.mark.claims
 SEEDS = range(10)
-# How far a re-measured best or worst seed may sit from the recorded one: a GAN run's last
-# digits depend on the CPU, and 2000 steps amplify them, most in the runs far from the target:
-# (absolute, share of the distance from perfect).
-RECORD_TOLERANCE = {"a_ks": (0.004, 0.15), "fit_rmse": (0.002, 0.15), "frac_between": (0.006, 0.15)}
-
-
-def close_to_record(recorded: float, fresh: float, figure: str) -> bool:
-    absolute, share = RECORD_TOLERANCE[figure]
-    distance_from_perfect = 1 - recorded if figure == "frac_between" else recorded
-    return math.isclose(recorded, fresh, abs_tol=absolute + share * distance_from_perfect)
-
-
 @pytest.fixture(scope="module", autouse=True)
 def session_restored():
     """The claims call helpers.setup(seed); the tests after them get the series' seed back."""
@@ -124,13 +114,10 @@ def test_the_seed_recipe_misses_the_targets_for_every_seed(at_notebook_steps):
 
 @pytest.mark.parametrize("name", [*gan.RECIPES, *gan.ABLATIONS])
 def test_the_recorded_figures_are_what_a_new_measurement_gives(at_notebook_steps, name):
-    for figure in RECORD_TOLERANCE:
-        recorded = measured_across_seeds(f"gan.{name}.{figure}")
+    """Every fresh seed falls inside the envelope recorded over seeds and numeric paths."""
+    for figure in ("a_ks", "fit_rmse", "frac_between"):
         fresh = [point[figure] for point in at_notebook_steps[name]]
-        assert recorded.seeds == tuple(SEEDS)
-        assert close_to_record(recorded.low, min(fresh), figure), (figure, recorded, fresh)
-        assert close_to_record(recorded.high, max(fresh), figure), (figure, recorded, fresh)
-        assert close_to_record(recorded.median, statistics.median(fresh), figure), (figure, fresh)
+        assert not outside_envelope(f"gan.{name}.{figure}", fresh), (figure, fresh)
 
 
 def worst(points: list[dict], figure: str) -> float:
@@ -143,7 +130,8 @@ def median(points: list[dict], figure: str) -> float:
 
 
 def test_what_each_ingredient_buys_as_section_5_says(at_notebook_steps):
-    """The sentences under the ablation table, one assertion each."""
+    """The sentences under the ablation table, one assertion each, on this machine's draws; each
+    comparison had a margin on every recorded numeric path."""
     runs = at_notebook_steps
     recipe = runs["notebook"]
     raw = runs["without_scaling"]
@@ -162,12 +150,23 @@ def test_what_each_ingredient_buys_as_section_5_says(at_notebook_steps):
     jittery = runs["constant_rate_without_ema"]
     assert worst(jittery, "fit_rmse") > 3 * worst(constant, "fit_rmse"), "several times larger"
     assert sum(point["fit_rmse"] > 0.015 for point in jittery) >= 6, "most miss the fit target"
-    without_ema = runs["without_ema"]
-    assert median(without_ema, "a_ks") > median(recipe, "a_ks"), "a smaller median KS"
+    ratio = median(runs["without_ema"], "a_ks") / median(recipe, "a_ks")
+    assert 0.8 < ratio < 1.25, f"adds little: the medians are within a fifth ({ratio:.2f})"
     small_batches = runs["batch_64"]
     for summary in (worst, median):
         assert summary(small_batches, "a_ks") > summary(recipe, "a_ks")
     assert median(small_batches, "frac_between") > median(recipe, "frac_between")
-    order = ["without_scaling", "relu_generator", "batch_64", "constant_rate", "without_ema"]
+    order = ["without_scaling", "relu_generator", "batch_64"]
     medians = [median(runs[name], "a_ks") for name in order]
     assert medians == sorted(medians, reverse=True), dict(zip(order, medians, strict=True))
+    least = max(median(runs[name], "a_ks") for name in ("constant_rate", "without_ema"))
+    assert medians[-1] > least, "the falling rate and the average buy least"
+
+
+def test_the_record_shows_the_average_slightly_ahead_on_every_path():
+    """Section 5's "slightly higher on every path measured", read from the record."""
+    recipe = measured_across_seeds("gan.notebook.a_ks")
+    without = measured_across_seeds("gan.without_ema.a_ks")
+    for path in recipe.paths:
+        ratio = statistics.median(without.by_path[path]) / statistics.median(recipe.by_path[path])
+        assert 1.0 < ratio < 1.25, (path, ratio)
