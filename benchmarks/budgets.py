@@ -4,7 +4,7 @@ import importlib
 from dataclasses import asdict, dataclass
 
 NOTEBOOK_SECONDS = 30.0   # each notebook, fresh kernel, 2 cores
-SERIES_SECONDS = 60.0     # all nine notebooks together
+SERIES_SECONDS = 60.0     # all the notebooks together
 PEAK_MB = 700.0           # kernel peak RSS; mybinder.org gives 1 GB for the whole session
 MB = 1_000_000
 # The parts measured over seeds: each is a module of benchmarks/ with measure(seeds, record),

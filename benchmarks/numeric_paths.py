@@ -144,8 +144,10 @@ def keeps(row: dict) -> bool:
 
 
 def seeds_section(by_path: dict[str, list[dict]]) -> list[str]:
-    """Markdown: per figure, the range on each path and the largest move of one seed."""
-    names = sorted({r["name"] for records in by_path.values() for r in records})
+    """Markdown: per figure, the range on each path and the largest move of one seed (seconds
+    left out: paths measured side by side slow each other down)."""
+    names = sorted({r["name"] for records in by_path.values() for r in records
+                    if not r["name"].endswith(SECONDS_SUFFIXES)})
     table = {(path, r["name"]): r["values"] for path, records in by_path.items() for r in records}
     rows = ["| figure | " + " | ".join(by_path) + " | largest move of one seed |",
             "| --- |" + " ---: |" * (len(by_path) + 1)]
@@ -257,7 +259,7 @@ def compare_cells(stored: dict, computed: dict) -> list[dict]:
 
 def run_notebooks(paths: list[NumericPath], prefixes: list[str] | None) -> dict[str, dict]:
     """For each notebook, per path, the cells whose output moved."""
-    notebooks = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    notebooks = sorted(NOTEBOOKS.glob("[0-9][0-9]*_*.ipynb"))
     if prefixes:
         notebooks = [n for n in notebooks if any(n.name.startswith(p) for p in prefixes)]
     report: dict[str, dict] = {}

@@ -83,3 +83,11 @@ def test_measure_rejects_bad_seeds():
         classifier.measure([])
     with pytest.raises(ValueError, match="non-empty list of ints"):
         classifier.measure([-1])
+
+
+def test_the_worst_over_recorded_paths_is_checked_when_measure_recorded_it():
+    worst = {"paths": 5, "cnn_test_accuracy": 0.979}
+    checks = classifier.checks({**_results(), "recorded_worst": worst})
+    assert checks[0].name == "CNN test accuracy, worst over seeds and 5 recorded paths"
+    assert checks[0].measured == "97.9 %" and not checks[0].ok
+    assert all(c.ok for c in checks[1:])

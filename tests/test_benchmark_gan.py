@@ -99,3 +99,16 @@ def test_section_reports_worst_and_median_per_step_and_per_ablation(results):
     for line in markdown.splitlines():
         if line.startswith("|"):
             assert line.endswith("|") and line.count("|") == 7
+
+
+def test_the_worst_over_recorded_paths_is_checked_when_measure_recorded_it(results):
+    worst = {"paths": 3, "notebook": {"a_ks": 0.014, "fit_rmse": 0.005, "frac_between": 0.976},
+             "seed": {"a_ks": 0.1, "fit_rmse": 0.04, "frac_between": 0.98}}
+    checks = gan.checks({**results, "recorded_worst": worst})
+    assert [c.name for c in checks[2:]] == [
+        "GAN notebook recipe, worst over seeds and 3 recorded paths",
+        "GAN seed recipe, best over seeds and 3 recorded paths"]
+    assert all(c.ok for c in checks)
+    worst["notebook"]["a_ks"] = 0.031
+    worst["seed"]["a_ks"] = 0.02
+    assert [c.ok for c in gan.checks({**results, "recorded_worst": worst})[2:]] == [False, True]
