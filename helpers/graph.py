@@ -43,6 +43,17 @@ class AutogradGraph:
     nodes: tuple[GraphNode, ...]
     edges: tuple[tuple[int, int], ...]
 
+    def __post_init__(self) -> None:
+        for node in self.nodes:
+            if not isinstance(node, GraphNode) or node.kind not in _STYLE:
+                raise ValueError(f"nodes must be GraphNodes of a kind in {sorted(_STYLE)}, "
+                                 f"got {node!r}")
+        for edge in self.edges:
+            if (not isinstance(edge, tuple) or len(edge) != 2
+                    or not all(isinstance(i, int) and 0 <= i < len(self.nodes) for i in edge)):
+                raise ValueError(f"edges must be pairs of node indices below {len(self.nodes)}, "
+                                 f"got {edge!r}")
+
     def labels(self, kind: str) -> list[str]:
         """The labels of the nodes of one kind, in discovery order."""
         if kind not in _STYLE:
@@ -249,11 +260,15 @@ def _layout(graph: AutogradGraph) -> tuple[dict[object, tuple[float, float]], li
 
 
 def draw_graph(
-    tensor: torch.Tensor,
+    tensor: torch.Tensor | AutogradGraph,
     names: Mapping[str, torch.Tensor] | None = None,
     title: str | None = None,
 ) -> Figure:
     """Draw the autograd graph behind ``tensor`` and return the figure (notebook 03).
+
+    ``tensor`` may also be an ``AutogradGraph`` built by hand: notebook 03b draws
+    the graph of its own engine this way, beside PyTorch's (``names`` is then not
+    allowed, since the labels are the graph's own).
 
     Leaves (green) show their value and, after ``backward()``, their gradient;
     backward operations (boxes) are named as PyTorch names them
@@ -265,7 +280,15 @@ def draw_graph(
     """
     if title is not None and not isinstance(title, str):
         raise TypeError(f"title must be a str or None, got {type(title).__name__}")
-    graph = trace_graph(tensor, names)
+    if isinstance(tensor, AutogradGraph):
+        if names is not None:
+            raise ValueError("names label a traced tensor's graph; an AutogradGraph has its own "
+                             "labels, so pass names=None")
+        graph = tensor
+    else:
+        graph = trace_graph(tensor, names)
+    if not graph.nodes:
+        raise ValueError("the graph has no nodes: nothing to draw")
     if len(graph.nodes) > MAX_DRAWN_NODES:
         raise ValueError(
             f"this graph has {len(graph.nodes)} nodes; draw_graph draws up to "

@@ -226,3 +226,35 @@ def test_draw_graph_refuses_a_graph_too_big_to_read():
 def test_a_module_gets_told_to_draw_its_output():
     with pytest.raises(TypeError, match=r"got the module Linear: .*draw_graph\(model\(x\)\)"):
         draw_graph(torch.nn.Linear(2, 1))
+
+
+def test_a_graph_built_by_hand_is_drawn_like_a_traced_one():
+    """Notebook 03b draws its own engine's graph: nodes and edges given, no tensor."""
+    from helpers.graph import LEAF, OPERATION, TENSOR, AutogradGraph, GraphNode
+
+    graph = AutogradGraph((GraphNode(TENSOR, "z = 7"), GraphNode(OPERATION, "+"),
+                           GraphNode(OPERATION, "*"), GraphNode(LEAF, "w = 2"),
+                           GraphNode(LEAF, "x = 3"), GraphNode(LEAF, "b = 1")),
+                          ((3, 2), (4, 2), (2, 1), (5, 1), (1, 0)))
+    figure = draw_graph(graph, title="our engine")
+    texts = [t.get_text() for t in figure.axes[0].texts if t.get_text()]
+    assert sorted(texts) == sorted(node.label for node in graph.nodes)
+    assert figure.axes[0].get_title() == "our engine"
+    assert _columns(graph) == [3, 2, 1, 0, 0, 0]
+    with pytest.raises(ValueError, match="names=None"):
+        draw_graph(graph, names={"w": torch.ones(1)})
+    with pytest.raises(ValueError, match="no nodes"):
+        draw_graph(AutogradGraph((), ()))
+
+
+@pytest.mark.parametrize(("nodes", "edges", "message"), [
+    (("not a node",), (), "GraphNodes"),
+    ((("leaf", "x"),), (), "GraphNodes"),
+    (None, ((0, 1),), "pairs of node indices below 1"),
+    (None, ((0,),), "pairs of node indices"),
+])
+def test_a_malformed_graph_is_refused_with_what_was_expected(nodes, edges, message):
+    from helpers.graph import LEAF, AutogradGraph, GraphNode
+
+    with pytest.raises(ValueError, match=message):
+        AutogradGraph(nodes or (GraphNode(LEAF, "x"),), edges)
