@@ -35,7 +35,7 @@ def log(message: str) -> None:
 
 def find_notebooks(names: list[str] | None) -> list[Path]:
     """The series' notebooks in order, or those whose file name starts with one of ``names``."""
-    paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    paths = sorted(NOTEBOOKS.glob("[0-9][0-9]*_*.ipynb"))
     if names:
         paths = [p for p in paths if any(p.name.startswith(n) for n in names)]
     return paths
