@@ -29,7 +29,7 @@ def test_03b_1_accepts_the_gradient_in_any_form_and_names_the_slips():
     assert "out.grad" in check_answer("03b.1", 1 - t**2).message
     assert "uses the input" in check_answer("03b.1", 2.25).message
     assert "did y.backward() run" in check_answer("03b.1", 0.0).message
-    assert "return" in check_answer("03b.1", None).message
+    assert "after y.backward()" in check_answer("03b.1", None).message
 
 
 def test_03b_2_accepts_the_pair_in_any_form_and_names_the_slips():
@@ -40,6 +40,8 @@ def test_03b_2_accepts_the_pair_in_any_form_and_names_the_slips():
     assert "must add (+=)" in check_answer("03b.2", (10.0, 4.0)).message
     assert "swapped" in check_answer("03b.2", (4.0, 20.0)).message
     assert "did d.backward() run" in check_answer("03b.2", (0.0, 0.0)).message
+    for one_line_fixed in ((12.0, 10.0), (30.0, 20.0)):
+        assert "in both lines" in check_answer("03b.2", one_line_fixed).message
     assert "a pair of two numbers" in check_answer("03b.2", 20.0).message
     assert "two numbers" in check_answer("03b.2", ("20", 4)).message
     assert not check_answer("03b.2", (21.0, 4.0))
@@ -54,3 +56,4 @@ def test_03b_3_accepts_the_pair_and_says_which_half_is_wrong():
     assert "dc/da = 8a" in check_answer("03b.3", (48.0, 36.0)).message
     assert "count again" in check_answer("03b.3", (96.0, 24.0)).message
     assert "fresh graph" in check_answer("03b.3", (50.0, 24.0)).message
+    assert "a leaf accumulates" in check_answer("03b.3", (48.0, 72.0)).message

@@ -47,8 +47,7 @@ def _matches(pair: tuple[float, float], expected: tuple[float, float]) -> bool:
 def tanh_rule(answer: object) -> Feedback:
     """x.grad for y = 3 * tanh(x) at x = 0.5: 3 (1 - tanh² 0.5)."""
     if answer is None:
-        return Feedback(False, "got None: is a `return` missing in tanh, or did you answer with "
-                               "x.grad before y.backward() ran?")
+        return Feedback(False, "got None: answer with the number x.grad after y.backward().")
     answer, note = _engine_grad(answer)
     slips = {
         3 * _T: "that is 3 tanh(x): the derivative of tanh is 1 − tanh², not tanh itself.",
@@ -79,6 +78,10 @@ def fixed_multiplication(answer: object) -> Feedback:
         (2.0, 5.0): "those look like the rule's inputs: with d = a²·b, ∂d/∂a = 2ab and "
                     "∂d/∂b = a².",
         (0.0, 0.0): "both are 0: did d.backward() run after the fix?",
+        (12.0, 10.0): "one line is fixed, the other still uses its own input: each input's local "
+                      "derivative is the *other* input, in both lines.",
+        (30.0, 20.0): "one line is fixed, the other still uses its own input: each input's local "
+                      "derivative is the *other* input, in both lines.",
     }
     if _matches(pair, (20.0, 4.0)):
         return Feedback(True, "(20, 4): ∂d/∂a = 2ab, ∂d/∂b = a².")
@@ -104,6 +107,9 @@ def reused_node(answer: object) -> Feedback:
     if _matches(pair, (24.0, 48.0)):
         return Feedback(False, f"{pair}: swapped: answer (naive, right).")
     if not math.isclose(right, 24.0, abs_tol=1e-6):
+        if math.isclose(right, naive + 24.0, abs_tol=1e-6):
+            return Feedback(False, f"{pair}: the right value carries the naive run's gradient: a "
+                                   "leaf accumulates. Build new Values for each method.")
         if math.isclose(right, 12.0, abs_tol=1e-6):
             return Feedback(False, f"{pair}: 12 is b.grad; b = a + a passes it to a along two "
                                    "edges, so a.grad = 24.")
