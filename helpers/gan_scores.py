@@ -89,7 +89,9 @@ def frechet_distance(features_a: torch.Tensor, features_b: torch.Tensor) -> floa
         raise ValueError(f"feature sizes differ: {features_a.shape[1]} and {features_b.shape[1]}")
     a, b = features_a.double(), features_b.double()
     mean_gap = (a.mean(dim=0) - b.mean(dim=0)).pow(2).sum()
-    cov_a, cov_b = torch.cov(a.T), torch.cov(b.T)
+    size = a.shape[1]
+    # torch.cov of a single feature is 0-d; as a 1x1 matrix the one formula covers it too.
+    cov_a, cov_b = torch.cov(a.T).reshape(size, size), torch.cov(b.T).reshape(size, size)
     values, vectors = torch.linalg.eigh(cov_a)
     root_a = vectors @ torch.diag(values.clamp(min=0).sqrt()) @ vectors.T
     middle = torch.linalg.eigvalsh(root_a @ cov_b @ root_a).clamp(min=0).sqrt().sum()

@@ -113,3 +113,12 @@ def test_frechet_distance_rejects_mismatched_features():
         frechet_distance(torch.zeros(5, 3), torch.zeros(5, 4))
     with pytest.raises(ValueError, match="at least 2 rows"):
         frechet_distance(torch.zeros(1, 3), torch.zeros(5, 3))
+
+
+def test_frechet_distance_of_one_feature_is_the_closed_form():
+    """One column: (μa − μb)² + (σa − σb)², the case of exercise 08.1 (torch.cov gives 0-d)."""
+    generator = torch.Generator().manual_seed(0)
+    a = torch.randn(500, 1, generator=generator, dtype=torch.float64) * 2 + 1
+    b = torch.randn(400, 1, generator=generator, dtype=torch.float64) * 0.5 - 1
+    expected = ((a.mean() - b.mean()) ** 2 + (a.std() - b.std()) ** 2).item()
+    assert frechet_distance(a, b) == pytest.approx(expected, rel=1e-9)
