@@ -17,7 +17,7 @@ DEV := $(VENV)/.dev-installed
 # measures it, and everything else, on two more paths.
 PORTABLE_NUMERICS := ATEN_CPU_CAPABILITY=default MKL_CBWR=COMPATIBLE ONEDNN_MAX_CPU_ISA=SSE41
 
-.PHONY: lab test notebooks bench paths clean
+.PHONY: lab test notebooks book bench paths clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,7 @@ lab: $(RUNTIME)
 	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/
 
 test: $(DEV)
-	$(BIN)/ruff check helpers tests notebooks benchmarks conftest.py
+	$(BIN)/ruff check helpers tests notebooks benchmarks book conftest.py
 	$(BIN)/pytest
 	$(PORTABLE_NUMERICS) $(BIN)/pytest notebooks
 	$(PORTABLE_NUMERICS) $(BIN)/pytest -m claims tests -k "not dcgan"
@@ -45,6 +45,12 @@ test: $(DEV)
 # "Restart kernel and run all" for every notebook, outputs written in place.
 notebooks: $(DEV)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/*.ipynb
+
+# The book: every notebook as stored (never executed) and the reference pages, as a website in
+# _build/html, built with warnings as errors; the first build fetches its JavaScript with npm.
+# Preview: python3 -m http.server -d _build/html
+book: $(DEV)
+	$(BIN)/python -m book.build
 
 # Time and memory of every notebook, the GAN recipes' race, the environment's size and
 # install time; writes benchmarks/results.md and .json, exits 1 when a budget is exceeded.

@@ -11,7 +11,6 @@ Run only these tests with ``.venv/bin/pytest -m browser``. They need Debian's
 CI machines); outside CI they are skipped without it.
 """
 
-import os
 import re
 import shutil
 import urllib.error
@@ -21,7 +20,7 @@ from pathlib import Path
 import pytest
 from jupyterlab_session import FAILURE_ARTIFACTS, LabServer, running_jupyterlab
 from offline_execution import REPO_ROOT
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Locator, Page, expect
 
 pytestmark = pytest.mark.browser
 
@@ -33,17 +32,6 @@ RUN_ALL_TIMEOUT_MS = 20 * 60 * 1000
 WIDGET_RENDER_TIMEOUT_MS = 30 * 1000
 # One change of a control: a round trip to the kernel plus a redraw or a short retraining.
 TOOL_TIMEOUT_MS = 60 * 1000
-
-# This machine's network is closed: without these, Chromium keeps trying to
-# reach Google's services at start-up and floods it with refused connections.
-CHROMIUM_ARGS = [
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 # Run in the page: the open notebook's code cells, read from JupyterLab's own
 # model (so cells outside the viewport count too) and from the rendered outputs.
@@ -105,20 +93,6 @@ NOTEBOOK_READY_JS = """() => {
 }"""
 
 
-@pytest.fixture(scope="session")
-def chromium_executable() -> str:
-    path = shutil.which("chromium")
-    if path is None:
-        message = (
-            "the browser tests need Debian's chromium: `sudo apt-get install chromium` "
-            "(playwright install cannot download browsers here)"
-        )
-        if os.environ.get("CI", "").lower() not in ("", "0", "false"):
-            pytest.fail(f"{message}; .ci/run installs it, so CI must have it")
-        pytest.skip(message)
-    return path
-
-
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory) -> LabServer:
     """A JupyterLab server whose root is a copy of notebooks/, so nothing is saved over them."""
@@ -127,16 +101,6 @@ def lab(tmp_path_factory) -> LabServer:
     shutil.copytree(REPO_ROOT / "notebooks", root, ignore=shutil.ignore_patterns(".*"))
     with running_jupyterlab(root, home) as server:
         yield server
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_executable) -> Browser:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_executable, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
