@@ -1,6 +1,7 @@
 # Two commands for learners and CI: `make lab` and `make test`.
-# `make lab` installs the runtime packages only; `make test` adds the test tools.
-# Both create .venv on first use and reinstall when pyproject.toml changes.
+# `make lab` installs the runtime packages and JupyterLab; `make test` adds the test tools.
+# Both create .venv on first use and reinstall when pyproject.toml or the lock changes: the
+# package declares ranges, the lock (helpers/data/lock.txt) the exact versions installed.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -17,17 +18,19 @@ DEV := $(VENV)/.dev-installed
 # measures it, and everything else, on two more paths.
 PORTABLE_NUMERICS := ATEN_CPU_CAPABILITY=default MKL_CBWR=COMPATIBLE ONEDNN_MAX_CPU_ISA=SSE41
 
-.PHONY: lab test notebooks book bench paths clean
+.PHONY: lab test test-compat notebooks book bench paths lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(RUNTIME): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -e .
+LOCK := helpers/data/lock.txt
+
+$(RUNTIME): pyproject.toml $(LOCK) | $(BIN)/python
+	$(BIN)/python -m pip install -c $(LOCK) -e '.[lab]'
 	touch $@
 
 $(DEV): $(RUNTIME)
-	$(BIN)/python -m pip install -e '.[dev]'
+	$(BIN)/python -m pip install -c $(LOCK) -e '.[lab,dev]'
 	touch $@
 
 # Jupyter refuses to start as root unless told to; containers often run as root.
@@ -41,6 +44,41 @@ test: $(DEV)
 	$(BIN)/pytest
 	$(PORTABLE_NUMERICS) $(BIN)/pytest notebooks
 	$(PORTABLE_NUMERICS) $(BIN)/pytest -m claims tests -k "not dcgan"
+
+# The oldest and the newest PyTorch the package supports, each in a venv of its own, run the unit
+# tests and every notebook through nbval. Oldest: torch $(OLDEST_TORCH) on Python 3.12, everything
+# else at the lock. Newest: Python 3.13 and the newest release of everything the ranges admit
+# (an empty constraints file overrides a machine's pip configuration that caps torch). Both are
+# CUDA builds from the package index on Linux, about 3 GB each. CI runs this after `make test`.
+PYTHON_OLDEST ?= python3.12
+PYTHON_NEWEST ?= python3.13
+OLDEST_TORCH := 2.9.1
+# Binder's and the Colab bootstrap's tests build environments of their own: once, in `make test`.
+COMPAT_UNIT_TESTS := tests -m "not browser and not claims" \
+  --ignore=tests/test_binder.py --ignore=tests/test_colab_bootstrap.py
+
+.venv-oldest/.installed: pyproject.toml $(LOCK)
+	rm -rf .venv-oldest
+	$(PYTHON_OLDEST) -m venv .venv-oldest
+	{ grep -v '^torch==' $(LOCK); echo 'torch==$(OLDEST_TORCH)'; } > .venv-oldest/constraints.txt
+	.venv-oldest/bin/python -m pip install -q -c .venv-oldest/constraints.txt -e '.[lab,dev]'
+	touch $@
+
+.venv-newest/.installed: pyproject.toml
+	rm -rf .venv-newest
+	$(PYTHON_NEWEST) -m venv .venv-newest
+	PIP_CONSTRAINT=/dev/null .venv-newest/bin/python -m pip install -q -e '.[lab,dev]'
+	touch $@
+
+test-compat: .venv-oldest/.installed .venv-newest/.installed
+	@echo "== pip install -e . beside torch $(OLDEST_TORCH), with no lock, keeps that torch"
+	@if PIP_CONSTRAINT=/dev/null .venv-oldest/bin/python -m pip install --dry-run -e . 2>/dev/null \
+	    | grep '^Would install' | grep -q ' torch-'; then echo "pip would replace torch"; exit 1; fi
+	@for venv in .venv-oldest .venv-newest; do \
+	  echo "== $$venv: $$($$venv/bin/python -c 'import sys, torch; print("Python", sys.version.split()[0], "torch", torch.__version__)')"; \
+	  $$venv/bin/pytest -q $(COMPAT_UNIT_TESTS) || exit 1; \
+	  $$venv/bin/pytest -q notebooks || exit 1; \
+	done
 
 # "Restart kernel and run all" for every notebook, outputs written in place.
 notebooks: $(DEV)
@@ -62,5 +100,10 @@ bench: $(DEV)
 paths: $(DEV)
 	$(BIN)/python -m benchmarks.numeric_paths --record $(PATHS_ARGS)
 
+# Record the test environment's exact versions as the lock, after changing one on purpose.
+lock: $(DEV)
+	{ sed -n '/^#/p' $(LOCK); $(BIN)/python -m pip freeze --exclude-editable \
+	  | sed -E 's/^(torch==[^+]*)\+.*/\1/'; } > $(LOCK).new && mv $(LOCK).new $(LOCK)
+
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) .venv-oldest .venv-newest

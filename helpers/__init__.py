@@ -7,7 +7,13 @@ its own idea.
 
 from helpers.broadcasting import broadcast_explorer, explain_broadcast, plot_broadcast
 from helpers.checks import Feedback, check_function, check_number, check_shape, check_tensor
-from helpers.environment import check_environment, seeded_generator, session_seed, setup
+from helpers.environment import (
+    check_environment,
+    default_device,
+    seeded_generator,
+    session_seed,
+    setup,
+)
 from helpers.exercises import check_answer, exercise_ids
 from helpers.graph import draw_graph, trace_graph
 from helpers.tangent import tangent_explorer
@@ -21,6 +27,7 @@ __all__ = [
     "check_number",
     "check_shape",
     "check_tensor",
+    "default_device",
     "draw_graph",
     "exercise_ids",
     "explain_broadcast",

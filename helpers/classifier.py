@@ -36,7 +36,7 @@ from tqdm.auto import tqdm
 from traitlets import TraitError, validate
 
 from helpers.digits import DIGITS_PATH, N_CLASSES, DigitSplit, split_digits, subset_per_class
-from helpers.environment import resolve_seed, seeded_generator
+from helpers.environment import default_device, resolve_seed, seeded_generator
 from helpers.widgets import Explorer, RefusalMemory
 
 JUDGE_PATH = DIGITS_PATH.parent / "digit_judge.pt"
@@ -135,7 +135,7 @@ class DigitCNN(nn.Module):
 
 def _device(device: str | torch.device | None) -> torch.device:
     if device is None:
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+        return default_device()
     if not isinstance(device, str | torch.device):
         raise TypeError(f"device must be None, a str or a torch.device, "
                         f"got {type(device).__name__}")

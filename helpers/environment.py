@@ -2,27 +2,56 @@
 
 import platform
 import random
+import warnings
 from importlib import metadata
+from pathlib import Path
 
 import matplotlib as mpl
 import numpy as np
 import torch
 from IPython import get_ipython
-from packaging.version import Version
+from packaging.requirements import Requirement
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
 
-# The versions the series is tested with (pyproject.toml pins them). Older or newer
-# versions may work; nbval's stored outputs are only promised for these.
-TESTED_VERSIONS: dict[str, str] = {
-    "torch": "2.13.0",
-    "numpy": "2.4.6",
-    "matplotlib": "3.11.2",
-    "ipywidgets": "8.1.9",
-    "ipython": "9.18.1",
-    "tqdm": "4.70.1",
-    "packaging": "26.3",
-    "traitlets": "5.16.1",
-    "jupyterlab": "4.6.6",
-}
+DISTRIBUTION = "tensors-to-gans"
+LOCK = Path(__file__).resolve().parent / "data" / "lock.txt"
+# What the notebooks import, and JupyterLab, which `make lab` opens.
+RUNTIME_PACKAGES = (
+    "torch", "numpy", "matplotlib", "ipywidgets", "ipython", "tqdm", "packaging", "traitlets",
+    "jupyterlab",
+)
+
+
+def _locked_versions(lock: Path) -> dict[str, str]:
+    pins = {}
+    for line in lock.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, version = line.split("==")
+            pins[canonicalize_name(name)] = version.strip()
+    return {package: pins[package] for package in RUNTIME_PACKAGES}
+
+
+def _supported_ranges() -> dict[str, SpecifierSet]:
+    try:
+        requirements = [Requirement(line) for line in metadata.requires(DISTRIBUTION) or []]
+    except metadata.PackageNotFoundError:
+        return {}
+    lab = {"extra": "lab"}
+    return {
+        canonicalize_name(r.name): r.specifier for r in requirements
+        if r.marker is None or r.marker.evaluate(lab)
+    }
+
+
+# The versions the stored outputs come from (helpers/data/lock.txt, which `make lab` installs),
+# and the ranges the package accepts (pyproject.toml). Inside a range, every notebook runs; the
+# last digits of some numbers may differ from the stored ones.
+TESTED_VERSIONS: dict[str, str] = _locked_versions(LOCK)
+SUPPORTED_RANGES: dict[str, SpecifierSet] = _supported_ranges()
+
+JIT_SCRIPT_DEPRECATION = r"`torch\.jit\.script` is deprecated"
 
 SERIES_STYLE: dict[str, object] = {
     "figure.figsize": (6.0, 4.0),
@@ -50,19 +79,19 @@ def _check_seed(seed: object, name: str = "seed") -> int:
 def setup(seed: int = 0) -> torch.device:
     """Make a notebook reproducible and return the device to compute on.
 
-    Introduced in notebook 00; the first code cell of every notebook calls it.
-    Seeds ``random``, NumPy and torch, and remembers ``seed`` as the session's
-    seed: every helper that draws at random (``seed_problem``, the trainers,
-    the data splits) defaults to it, so changing the seed here changes every
-    random experiment of the notebook (see ``session_seed``). Prints tensors with 4 decimals and no
-    scientific notation; runs torch on one thread, because the order in which
-    threads add partial sums changes the last digits of a float sum, and the
-    series' stored outputs must match on a 1-CPU Binder and a 2-core CI; applies
-    the series' matplotlib style. In Jupyter it also shortens error reports to
-    the exception and its message (IPython's "Minimal" mode): the "Common
-    errors" cells are about the message, and a full traceback would show the
-    paths of the machine that ran it (``%xmode Context`` brings it back).
-    Returns ``cuda`` when a GPU is visible.
+    Introduced in notebook 00; the second code cell of every notebook calls it (the first installs
+    ``helpers`` where it is missing). Seeds ``random``, NumPy and torch, and remembers ``seed`` as
+    the session's seed: every helper that draws at random (``seed_problem``, the trainers, the data
+    splits) defaults to it, so changing the seed here changes every random experiment of the
+    notebook (see ``session_seed``). Prints tensors with 4 decimals and no scientific notation;
+    runs torch on one thread, because the order in which threads add partial sums changes the last
+    digits of a float sum, and the series' stored outputs must match on a 1-CPU Binder and a
+    2-core CI; applies the series' matplotlib style; silences the one warning newer PyTorch
+    releases raise about their own internals (``torch.jit.script``'s deprecation, from inside
+    ``torch.func``). In Jupyter it also shortens error reports to the exception and its message
+    (IPython's "Minimal" mode): the "Common errors" cells are about the message, and a full
+    traceback would show the paths of the machine that ran it (``%xmode Context`` brings it back).
+    Returns the device to compute on: ``default_device()``.
     """
     _session["seed"] = _check_seed(seed)
     random.seed(seed)
@@ -73,10 +102,36 @@ def setup(seed: int = 0) -> torch.device:
     np.set_printoptions(precision=4, suppress=True)
     mpl.rcdefaults()
     mpl.rcParams.update(SERIES_STYLE)
+    # torch >= 2.14 warns about its own use of torch.jit.script inside torch.func.jacfwd: a note
+    # to PyTorch's developers, not to the learner, and it would differ between releases.
+    warnings.filterwarnings("ignore", message=JIT_SCRIPT_DEPRECATION, category=FutureWarning)
     shell = get_ipython()
     if shell is not None:
         shell.InteractiveTB.set_mode("Minimal")
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return default_device()
+
+
+def default_device() -> torch.device:
+    """The machine's accelerator when PyTorch sees one, else the CPU (introduced in notebook 00).
+
+    ``torch.accelerator`` answers for every kind PyTorch supports: an NVIDIA or AMD GPU
+    (``cuda``), Apple silicon (``mps``), an Intel GPU (``xpu``). On one, float results differ
+    from the CPU's in their last digits, and long random runs are other draws.
+    """
+    if torch.accelerator.is_available():
+        return torch.accelerator.current_accelerator()
+    return torch.device("cpu")
+
+
+def describe_device(device: torch.device) -> str:
+    """``device`` in words for the environment report (introduced in notebook 00)."""
+    if not isinstance(device, torch.device):
+        raise TypeError(f"device must be a torch.device, got {type(device).__name__}")
+    if device.type == "cpu":
+        return "cpu (no accelerator visible)"
+    if device.type == "cuda":
+        return f"cuda ({torch.cuda.get_device_name(device)})"
+    return device.type
 
 
 def session_seed() -> int:
@@ -115,29 +170,46 @@ def _installed_version(package: str) -> str | None:
         return None
 
 
-def version_status(installed: str | None, tested: str) -> str:
+def version_status(installed: str | None, tested: str,
+                   supported: SpecifierSet | str = "") -> str:
     """How an installed version compares with the tested one (introduced in notebook 00).
 
-    "OK" for the same release (a build label such as ``+cpu`` aside), "MISSING",
-    or a word on what a newer or older release means for the series.
+    "tested" for the release in the lock (a build label such as ``+cpu`` aside); "inside the
+    supported range" when ``supported`` (a specifier such as ``">=2.9,<3"``) admits it; "outside
+    the supported range"; or "MISSING".
     """
-    if installed is None:
+    if not isinstance(tested, str):
+        raise TypeError(f"tested must be a version string, got {type(tested).__name__}")
+    try:
+        supported = SpecifierSet(str(supported))
+        want = Version(tested)
+        have = None if installed is None else Version(installed)
+    except (InvalidSpecifier, InvalidVersion) as error:
+        raise ValueError(
+            f"expected versions like '2.13.0' and a range like '>=2.9,<3': {error}"
+        ) from None
+    if have is None:
         return "MISSING: `make lab` installs it"
-    have, want = Version(installed).release, Version(tested).release
-    if have == want:
-        return "OK"
-    if have > want:
-        return "newer: should work, last digits may differ"
-    return "older: may work, untested"
+    if have.release == want.release:
+        return "tested"
+    if supported.contains(have, prereleases=True):
+        return "inside the supported range, last digits may differ"
+    return f"outside the supported range {_in_words(supported)}: may fail"
+
+
+def _in_words(supported: SpecifierSet) -> str:
+    """">=2.9,<3" rather than SpecifierSet's "<3,>=2.9": the lower bound first."""
+    bounds = sorted((str(bound) for bound in supported), key=lambda bound: bound.startswith("<"))
+    return ",".join(bounds) or "any"
 
 
 def check_environment(tested_versions: dict[str, str] | None = None) -> bool:
     """Print one line per package the series uses and the machine; True when none is missing.
 
-    Introduced in notebook 00. Each line gives the installed version, the
-    version the series is tested with, and ``version_status``'s verdict.
-    ``tested_versions`` maps distribution names to versions and defaults to
-    ``TESTED_VERSIONS``.
+    Introduced in notebook 00. Each line gives the installed version, the version the series is
+    tested with (helpers/data/lock.txt), the range the package supports (pyproject.toml) and
+    ``version_status``'s verdict. ``tested_versions`` maps distribution names to versions and
+    defaults to ``TESTED_VERSIONS``.
     """
     if tested_versions is None:
         tested_versions = TESTED_VERSIONS
@@ -147,18 +219,16 @@ def check_environment(tested_versions: dict[str, str] | None = None) -> bool:
             f"got {type(tested_versions).__name__}"
         )
     none_missing = True
-    print(f"{'package':<12} {'installed':<14} {'tested with':<12} status")
+    print(f"{'package':<12} {'installed':<14} {'tested':<10} {'supported':<12} status")
     for package, tested in tested_versions.items():
         installed = _installed_version(package)
         none_missing = none_missing and installed is not None
-        status = version_status(installed, tested)
-        print(f"{package:<12} {installed or '-':<14} {tested:<12} {status}")
-    if torch.cuda.is_available():
-        device = f"cuda ({torch.cuda.get_device_name(0)})"
-    else:
-        device = "cpu (no CUDA GPU visible)"
+        supported = SUPPORTED_RANGES.get(canonicalize_name(package), SpecifierSet())
+        status = version_status(installed, tested, supported)
+        print(f"{package:<12} {installed or '-':<14} {tested:<10} {_in_words(supported):<12} "
+              f"{status}")
     print(
         f"Python {platform.python_version()} | torch {torch.__version__} | "
-        f"device {device} | torch threads {torch.get_num_threads()}"
+        f"device {describe_device(default_device())} | torch threads {torch.get_num_threads()}"
     )
     return none_missing

@@ -1,4 +1,5 @@
-"""The environment files agree with each other and with what the code imports."""
+"""The environment files agree with each other and with what the code imports: pyproject.toml
+declares ranges, helpers/data/lock.txt the exact tested set, environment.yml mirrors the lock."""
 
 import ast
 import json
@@ -10,10 +11,11 @@ from pathlib import Path
 
 import yaml
 from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from helpers.environment import TESTED_VERSIONS
+from helpers.environment import LOCK, RUNTIME_PACKAGES, SUPPORTED_RANGES, TESTED_VERSIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -32,8 +34,20 @@ def pinned(requirements: list[str]) -> dict[str, Version]:
     return pins
 
 
+def lock_pins() -> dict[str, Version]:
+    lines = LOCK.read_text(encoding="utf-8").splitlines()
+    return pinned([line for line in lines if line.strip() and not line.startswith("#")])
+
+
 def runtime_pins() -> dict[str, Version]:
-    return pinned(pyproject()["project"]["dependencies"])
+    """The lock's versions of what the notebooks and `make lab` need."""
+    return {name: version for name, version in lock_pins().items() if name in RUNTIME_PACKAGES}
+
+
+def runtime_ranges() -> dict[str, Requirement]:
+    requirements = pyproject()["project"]["dependencies"]
+    requirements += pyproject()["project"]["optional-dependencies"]["lab"]
+    return {canonicalize_name(Requirement(line).name): Requirement(line) for line in requirements}
 
 
 def conda_environment(path: Path = ROOT / "environment.yml") -> dict:
@@ -49,7 +63,7 @@ def test_binder_environment_is_identical_to_the_root_one():
     assert (ROOT / "binder/environment.yml").read_bytes() == (ROOT / "environment.yml").read_bytes()
 
 
-def test_conda_environment_pins_python_and_the_same_versions_as_pyproject():
+def test_conda_environment_pins_python_and_the_same_versions_as_the_lock():
     conda = conda_environment()["dependencies"]
     assert "python=3.11" in conda
     conda_pins = conda_pip_pins()
@@ -65,14 +79,30 @@ def test_torch_is_pinned_exactly_and_cpu_only_for_conda_and_binder():
     assert "--extra-index-url https://download.pytorch.org/whl/cpu" in pip_section["pip"]
 
 
-def test_tested_versions_reported_by_check_environment_are_the_pins():
+def test_tested_versions_reported_by_check_environment_are_the_lock():
     assert {canonicalize_name(n): Version(v) for n, v in TESTED_VERSIONS.items()} == runtime_pins()
+    assert set(runtime_pins()) == set(RUNTIME_PACKAGES)
 
 
-def test_dev_extra_has_the_test_tools():
+def test_the_package_declares_ranges_that_admit_the_lock():
+    ranges = runtime_ranges()
+    assert set(ranges) == set(RUNTIME_PACKAGES)
+    for name, requirement in ranges.items():
+        assert any(bound.operator == ">=" for bound in requirement.specifier), f"{name}: no minimum"
+        assert requirement.specifier.contains(runtime_pins()[name]), f"the lock's {name} is outside"
+    # The oldest torch make test-compat runs, up to the next major release.
+    assert ranges["torch"].specifier == SpecifierSet(">=2.9,<3")
+    # What check_environment reports is what the installed package declares.
+    assert SUPPORTED_RANGES == {name: r.specifier for name, r in ranges.items()}
+
+
+def test_every_dependency_in_the_lock_is_a_pin_that_satisfies_pyproject():
+    locked = lock_pins()
     dev = pinned(pyproject()["project"]["optional-dependencies"]["dev"])
-    assert dev["nbval"] >= Version("0.11")
-    assert {"pytest", "ruff"} <= set(dev)
+    for name, version in dev.items():
+        assert locked[name] == version, name
+    assert {"nbval", "pytest", "ruff", "playwright", "sphinx"} <= set(dev)
+    assert "tensors-to-gans" not in locked, "the project itself is installed editable, not locked"
 
 
 def test_binder_post_build_installs_the_package_editable():
@@ -99,14 +129,15 @@ def code_we_ship() -> dict[str, str]:
             "".join(c["source"]) for c in cells if c["cell_type"] == "code"
         ]
         sources[str(notebook.relative_to(ROOT))] = "\n".join(
-            line for cell in code for line in cell.splitlines() if not line.startswith(("%", "!"))
+            line for cell in code for line in cell.splitlines()
+            if not line.lstrip().startswith(("%", "!"))
         )
     return sources
 
 
 def test_every_imported_package_is_declared_in_pyproject_and_environment_yml():
     distributions = packages_distributions()
-    declared_pyproject = set(runtime_pins())
+    declared_pyproject = set(runtime_ranges())
     declared_conda = set(conda_pip_pins())
     for path, source in code_we_ship().items():
         for module in imported_modules(source) - set(sys.stdlib_module_names) - {"helpers"}:
