@@ -1,4 +1,4 @@
-"""Markdown for README: the machine, the notebooks, the GAN race, the environment, the budgets."""
+"""Markdown for CONTRIBUTING's benchmark section: the machine, the notebooks, the GAN race, the environment, the budgets."""
 
 import importlib
 
@@ -107,20 +107,20 @@ def render(results: dict, checks: list[Check]) -> str:
     return "\n".join(lines) + "\n"
 
 
-README_START = "<!-- benchmarks:start (written by `make bench`; edit benchmarks/, not here) -->"
-README_END = "<!-- benchmarks:end -->"
+TABLE_START = "<!-- benchmarks:start (written by `make bench`; edit benchmarks/, not here) -->"
+TABLE_END = "<!-- benchmarks:end -->"
 
 
 def replace_between_markers(text: str, body: str) -> str | None:
-    """``text`` with what lies between the README markers replaced by ``body``.
+    """``text`` with what lies between the table markers replaced by ``body``.
 
     None when the markers are not both there, once each and in order: then the
-    README is left alone.
+    file is left alone.
     """
-    if text.count(README_START) != 1 or text.count(README_END) != 1:
+    if text.count(TABLE_START) != 1 or text.count(TABLE_END) != 1:
         return None
-    if text.index(README_END) < text.index(README_START):
+    if text.index(TABLE_END) < text.index(TABLE_START):
         return None
-    head, rest = text.split(README_START)
-    _, tail = rest.split(README_END)
-    return f"{head}{README_START}\n{body.rstrip()}\n{README_END}{tail}"
+    head, rest = text.split(TABLE_START)
+    _, tail = rest.split(TABLE_END)
+    return f"{head}{TABLE_START}\n{body.rstrip()}\n{TABLE_END}{tail}"

@@ -4,9 +4,9 @@
     .venv/bin/python -m benchmarks.run --skip install --repeats 1   # a quick look
     .venv/bin/python -m benchmarks.run --profile 07_gan             # why is it slow?
 
-Writes benchmarks/results.md (the table README shows) and benchmarks/results.json
-(every raw number), prints the table, replaces the table between README's
-benchmark markers (report.README_START/README_END) where README has them, and
+Writes benchmarks/results.md (the table CONTRIBUTING.md shows) and benchmarks/results.json
+(every raw number), prints the table, replaces the table between CONTRIBUTING.md's
+benchmark markers (report.TABLE_START/TABLE_END) where it has them, and
 exits 1 when a budget is exceeded, naming it. A notebook over its time budget
 is profiled once (cProfile, in its kernel) and the top of that profile printed
 and kept in results.json.
@@ -139,7 +139,7 @@ def bench_environment(with_install: bool) -> dict:
 
 def measurement_command(args: argparse.Namespace) -> str:
     """The command that repeats these measurements: options that change only where
-    results go (--out, --no-readme) are left out, so a default run reads `make bench`."""
+    results go (--out, --no-contributing) are left out, so a default run reads `make bench`."""
     flags = []
     if args.repeats != 3:
         flags.append(f"--repeats {args.repeats}")
@@ -166,8 +166,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="leave helpers/data/measured_across_seeds.json alone")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks",
                         help="folder for results.md and results.json")
-    parser.add_argument("--no-readme", action="store_true",
-                        help="leave README.md alone even where it has the benchmark markers")
+    parser.add_argument("--no-contributing", action="store_true",
+                        help="leave CONTRIBUTING.md alone even where it has the benchmark markers")
     parser.add_argument("--from-json", type=Path, metavar="RESULTS_JSON",
                         help="measure nothing: re-render and re-check the results in that file")
     parser.add_argument("--profile", metavar="PREFIX",
@@ -224,7 +224,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def finish(results: dict, args: argparse.Namespace) -> int:
-    """Check the budgets, write results.json, results.md and README's table; the exit code."""
+    """Check the budgets, write results.json, results.md and CONTRIBUTING's table; the exit
+    code."""
     checks = budgets.check(results)
     results["budgets"] = budgets.as_json(checks)
     markdown = report.render(results, checks)
@@ -232,12 +233,12 @@ def finish(results: dict, args: argparse.Namespace) -> int:
     (args.out / "results.json").write_text(json.dumps(results, indent=1) + "\n")
     (args.out / "results.md").write_text("## Benchmarks\n\n" + markdown)
     print(markdown)
-    readme = ROOT / "README.md"
-    if not args.no_readme and readme.exists():
-        updated = report.replace_between_markers(readme.read_text(), markdown)
+    contributing = ROOT / "CONTRIBUTING.md"
+    if not args.no_contributing and contributing.exists():
+        updated = report.replace_between_markers(contributing.read_text(), markdown)
         if updated is not None:
-            readme.write_text(updated)
-            log("README.md: the table between the benchmark markers is updated.")
+            contributing.write_text(updated)
+            log("CONTRIBUTING.md: the table between the benchmark markers is updated.")
     failed = budgets.failures(checks)
     for check in failed:
         print(f"BUDGET EXCEEDED: {check.name}: {check.measured} (limit {check.limit})",

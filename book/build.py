@@ -1,8 +1,8 @@
 """Build the book: the committed notebooks as a website, from their stored outputs.
 
 ``make book`` runs ``python -m book.build``. It stages the sources in ``_build/source`` (the
-notebooks as stored, plus pages made from notebook 00's key-terms table, README and the benchmark
-reports), vendors the site's JavaScript from npm into ``_build/static`` (Node's ``npm`` fetches
+notebooks as stored, plus pages made from notebook 00's key-terms table, README, CONTRIBUTING's
+benchmark section and the numeric-paths report), vendors the site's JavaScript from npm into ``_build/static`` (Node's ``npm`` fetches
 it once), and runs Sphinx with warnings as errors into ``_build/html``. Nothing is executed:
 every page shows what nbval compared. Preview with ``python -m http.server -d _build/html``.
 """
@@ -109,13 +109,14 @@ def stage(source: Path) -> None:
         )
     shutil.copy(BOOK_DIR / "index.md", source / "index.md")
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    contributing = (REPO_ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
     pages = {
         GLOSSARY_PAGE: glossary_page(NOTEBOOKS / "00_start_here.ipynb"),
         "promises": page(
             "What the stored outputs promise",
             markdown_section(readme, "What the stored outputs promise"),
         ),
-        "benchmarks": page("Benchmark", markdown_section(readme, "Benchmark")),
+        "benchmarks": page("Benchmark", markdown_section(contributing, "Benchmark")),
         "numeric_paths": page(
             "Numeric paths",
             (REPO_ROOT / "benchmarks" / "numeric_paths.md").read_text(encoding="utf-8")

@@ -258,18 +258,18 @@ def test_report_says_when_a_cold_install_came_first():
 
 
 def test_readme_markers_replace_only_the_table():
-    readme = f"# Title\n\nRun it.\n{report.README_START}\nold table\n{report.README_END}\nMore.\n"
+    readme = f"# Title\n\nRun it.\n{report.TABLE_START}\nold table\n{report.TABLE_END}\nMore.\n"
     updated = report.replace_between_markers(readme, "| new |\n")
-    assert updated == (f"# Title\n\nRun it.\n{report.README_START}\n| new |\n"
-                       f"{report.README_END}\nMore.\n")
+    assert updated == (f"# Title\n\nRun it.\n{report.TABLE_START}\n| new |\n"
+                       f"{report.TABLE_END}\nMore.\n")
     assert report.replace_between_markers(updated, "| new |\n") == updated
 
 
 @pytest.mark.parametrize("readme", [
     "# no markers\n",
-    f"{report.README_START}\nonly the start\n",
-    f"{report.README_END}\n{report.README_START}\n",
-    f"{report.README_START}{report.README_END}{report.README_START}{report.README_END}",
+    f"{report.TABLE_START}\nonly the start\n",
+    f"{report.TABLE_END}\n{report.TABLE_START}\n",
+    f"{report.TABLE_START}{report.TABLE_END}{report.TABLE_START}{report.TABLE_END}",
 ])
 def test_readme_without_one_ordered_pair_of_markers_is_left_alone(readme):
     assert report.replace_between_markers(readme, "| new |") is None

@@ -7,11 +7,13 @@ series' structure.
 
 import json
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+REPO_ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("*.ipynb"))
 # 03b builds an autograd engine between the graphs of 03 and the hand-written net of 04.
 EXPECTED_NUMBERS = ["00", "01", "02", "03", "03b", "04", "05", "06", "07", "08"]
 
@@ -91,8 +93,25 @@ def test_outputs_are_ignored_only_for_the_machine_report(notebook):
             assert "check_environment()" in "".join(cell["source"])
 
 
-def test_first_code_cell_sets_up_the_session(notebook):
-    assert "helpers.setup(" in "".join(code_cells(notebook)[0]["source"])
+def test_first_code_cell_installs_helpers_where_missing_and_the_second_sets_up(notebook):
+    bootstrap, setup = ("".join(cell["source"]) for cell in code_cells(notebook)[:2])
+    assert "helpers.setup(" in setup
+    # One bootstrap cell, the same everywhere, at the package's version (Colab, any Jupyter).
+    first = "".join(code_cells(load(NOTEBOOKS[0]))[0]["source"])
+    assert bootstrap == first
+    version = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]["version"]
+    assert f'"git+https://github.com/OWNER/REPO@v{version}"' in bootstrap
+    assert 'if importlib.util.find_spec("helpers") is None:' in bootstrap
+    assert '%pip install --quiet "tensors-to-gans @ {SOURCE}"' in bootstrap
+    assert code_cells(notebook)[0]["outputs"] == []
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_every_notebook_opens_in_colab_and_on_binder(path):
+    title = "".join(load(path)["cells"][0]["source"])
+    colab = "https://colab.research.google.com/github/OWNER/REPO/blob/HEAD/notebooks/"
+    assert f"({colab}{path.name})" in title
+    assert f"(https://mybinder.org/v2/gh/OWNER/REPO/HEAD?labpath=notebooks/{path.name})" in title
 
 
 def test_learning_goals_come_first_and_a_summary_at_the_end(notebook):
