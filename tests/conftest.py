@@ -14,7 +14,7 @@ import helpers
 # The quick unit tests must collect in an environment without the browser tools (a learner's own
 # Python, say); in CI a missing Playwright is an error, which collecting the file then reports.
 if importlib.util.find_spec("playwright") is None and not os.environ.get("CI"):
-    collect_ignore = ["test_browser.py"]
+    collect_ignore = ["test_browser.py", "test_book_browser.py"]
 
 
 @pytest.fixture(scope="session", autouse=True)

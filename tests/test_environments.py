@@ -3,7 +3,9 @@ declares ranges, helpers/data/lock.txt the exact tested set, environment.yml mir
 
 import ast
 import json
+import os
 import re
+import subprocess
 import sys
 import tomllib
 from importlib.metadata import packages_distributions
@@ -150,3 +152,16 @@ def test_the_import_scan_sees_notebook_and_helper_imports():
     sources = code_we_ship()
     assert "torch" in imported_modules(sources["helpers/environment.py"])
     assert imported_modules("import a.b\nfrom c.d import e\nfrom . import f") == {"a", "c"}
+
+
+def test_the_unit_tests_collect_without_the_browser_tools():
+    """A learner's own environment may lack Playwright: the quick tests must still collect."""
+    hide_playwright = (
+        "import sys; sys.modules['playwright'] = None; import pytest; "
+        "sys.exit(pytest.main(['--collect-only', '-q', '-p', 'no:cacheprovider', 'tests']))"
+    )
+    env = {name: value for name, value in os.environ.items() if name != "CI"}
+    done = subprocess.run([sys.executable, "-c", hide_playwright], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-2000:]
+    assert "tests collected" in done.stdout
