@@ -1,4 +1,5 @@
-"""Markdown for CONTRIBUTING's benchmark section: the machine, the notebooks, the GAN race, the environment, the budgets."""
+"""Markdown for CONTRIBUTING's benchmark section: the machine, the notebooks, the GAN race, the
+environment, the budgets."""
 
 import importlib
 

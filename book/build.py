@@ -2,9 +2,10 @@
 
 ``make book`` runs ``python -m book.build``. It stages the sources in ``_build/source`` (the
 notebooks as stored, plus pages made from notebook 00's key-terms table, README, CONTRIBUTING's
-benchmark section and the numeric-paths report), vendors the site's JavaScript from npm into ``_build/static`` (Node's ``npm`` fetches
-it once), and runs Sphinx with warnings as errors into ``_build/html``. Nothing is executed:
-every page shows what nbval compared. Preview with ``python -m http.server -d _build/html``.
+benchmark section and the numeric-paths report), vendors the site's JavaScript from npm into
+``_build/static`` (Node's ``npm`` fetches it once), and runs Sphinx with warnings as errors into
+``_build/html``. Nothing is executed: every page shows what nbval compared. Preview with
+``python -m http.server -d _build/html``.
 """
 
 import argparse
