@@ -24,7 +24,6 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
@@ -33,11 +32,10 @@ from matplotlib.figure import Figure
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 from tqdm.auto import tqdm
-from traitlets import TraitError, validate
 
 from helpers.digits import DIGITS_PATH, N_CLASSES, DigitSplit, split_digits, subset_per_class
 from helpers.environment import default_device, resolve_seed, seeded_generator
-from helpers.widgets import Explorer, RefusalMemory
+from helpers.widgets import ExplainingSelectionSlider, Explorer
 
 JUDGE_PATH = DIGITS_PATH.parent / "digit_judge.pt"
 JUDGE_SEED = 0
@@ -586,35 +584,6 @@ def plot_curves(
     return figure
 
 
-class _SizeSlider(RefusalMemory, widgets.SelectionSlider):
-    """A selection slider that keeps its value, and says so, when code asks for one it lacks.
-
-    ipywidgets raises ``TraitError`` for a value or index that is not an option;
-    this one remembers the request in ``refused`` and keeps its current value.
-    When that leaves the value unchanged no change event follows, so it calls
-    ``on_refused`` itself.
-    """
-
-    def _refuse(self, requested: str) -> object:
-        self.remember_refusal(requested)
-        return self.value
-
-    @validate("value")
-    def _validate_value(self, proposal: dict) -> object:
-        try:
-            return super()._validate_value(proposal)
-        except TraitError:
-            return self._refuse(repr(proposal["value"]))
-
-    @validate("index")
-    def _validate_index(self, proposal: dict) -> object:
-        try:
-            return super()._validate_index(proposal)
-        except TraitError:
-            self._refuse(f"index {proposal['value']!r}")
-            return self.index
-
-
 class TrainingSizeExplorer(Explorer):
     """A slider over training-set sizes showing training and validation accuracy (notebook 06).
 
@@ -631,23 +600,15 @@ class TrainingSizeExplorer(Explorer):
                             "(training_size_curve's result)")
         self.points = list(points)
         self.summary = ""
-        self.slider = _SizeSlider(
+        self.slider = ExplainingSelectionSlider(
             options=[(str(point.images), point.images) for point in self.points],
             value=self.points[0].images, description="training images",
             continuous_update=False, style={"description_width": "initial"})
-        self.slider.on_refused = self.update
+        self.slider.on_refused = self.refresh
         super().__init__([self.slider])
 
-    def _refusal_notice(self) -> str:
-        requested, self.slider.refused = self.slider.refused, None
-        if requested is None:
-            return ""
-        sizes = ", ".join(str(point.images) for point in self.points)
-        return (f"{requested} is not one of the sizes on the slider ({sizes}), so it stays "
-                f"at {self.slider.value}. ")
-
     def update(self) -> None:
-        notice = self._refusal_notice()
+        notice = self.slider.refusal_notice("sizes on the slider")
         point = next(p for p in self.points if p.images == self.slider.value)
         per_class = ("the whole training set" if point.per_class is None
                      else f"{point.per_class} per class")
@@ -666,7 +627,7 @@ class TrainingSizeExplorer(Explorer):
         ax.set_ylabel("accuracy")
         ax.set_title("the same recipe on more and more data")
         ax.legend()
-        self.show(html.escape(self.summary), figure)
+        self.show(html.escape(self.summary, quote=False), figure)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.summary})"
@@ -675,9 +636,9 @@ class TrainingSizeExplorer(Explorer):
 def load_judge(device: str | torch.device | None = None) -> DigitCNN:
     """Notebook 06's CNN trained with seed 0, in eval mode: the judge of notebook 08.
 
-    Read from ``helpers/data/digit_judge.pt`` with ``weights_only=True``, moved
-    to ``device`` (default: CUDA when available). ``judge(images)`` gives logits
-    and ``judge.features(images)`` the 64 features of the last hidden layer,
+    Read from ``helpers/data/digit_judge.pt`` with ``weights_only=True``, moved to ``device``
+    (default: ``default_device()``, the accelerator when there is one). ``judge(images)`` gives
+    logits and ``judge.features(images)`` the 64 features of the last hidden layer,
     for images shaped ``(N, 1, 8, 8)`` with pixels in [0, 1] (``load_digits``'s
     scale). Run them under ``torch.no_grad()``.
     """

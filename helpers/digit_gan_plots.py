@@ -10,7 +10,6 @@ G through its idea space for the digit you pick.
 import math
 from collections.abc import Callable
 
-import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import torch
 from matplotlib.axes import Axes
@@ -21,10 +20,16 @@ from helpers.gan import GanTrainer
 from helpers.gan_plots import draw_history
 from helpers.gan_scores import check_images, judge_outputs, judge_scores
 from helpers.image_gan import DigitTask
-from helpers.widgets import Explorer
+from helpers.widgets import (
+    ExplainingIntSlider,
+    ExplainingSlider,
+    ExplainingToggleButtons,
+    Explorer,
+)
 
 PATH_STEPS = 9
 PATH_STREAMS = 100  # path p draws its two ends from the session seed's stream 100 + p
+PATHS = 21  # the path slider offers paths 0 to 20
 
 
 def mosaic(images: torch.Tensor, columns: int = 10) -> torch.Tensor:
@@ -106,15 +111,34 @@ class DigitPicker(Explorer):
     def __init__(self, trainer: GanTrainer, digit: int = 3) -> None:
         if not isinstance(trainer, GanTrainer) or not getattr(trainer.task, "conditional", False):
             raise TypeError("trainer must be a GanTrainer of a conditional DigitTask")
+        if isinstance(digit, bool) or not isinstance(digit, int) or not 0 <= digit <= 9:
+            raise ValueError(f"digit must be one of the digits 0-9, got {digit!r}")
         self.trainer = trainer
         self.judge = trainer.task.judge()
-        self.digit = widgets.ToggleButtons(options=list(range(10)), value=digit,
-                                           description="digit",
-                                           style={"button_width": "2.2em"})
-        self.walk = widgets.FloatSlider(value=0.0, min=0.0, max=1.0, step=0.05, description="walk",
-                                        readout_format=".2f", continuous_update=False)
-        self.path = widgets.IntSlider(value=0, min=0, max=20, description="path")
+        self.digit = ExplainingToggleButtons(options=list(range(10)), value=digit,
+                                             description="digit",
+                                             style={"button_width": "2.2em"})
+        self.walk = ExplainingSlider(value=0.0, min=0.0, max=1.0, step=0.05, description="walk",
+                                     readout_format=".2f", continuous_update=False)
+        self.path = ExplainingIntSlider(value=0, min=0, max=PATHS - 1, description="path")
+        for control in (self.digit, self.walk, self.path):
+            control.on_refused = self.refresh
         super().__init__([self.digit, self.walk, self.path])
+
+    def _refusal_notice(self) -> str:
+        """What the controls refused since the last update, in words; then forgotten."""
+        notes = []
+        if self.digit.refused is not None:
+            notes.append(f"{self.digit.refused} is not a digit 0-9, so it stays "
+                         f"{self.digit.value}. ")
+        if self.walk.refused is not None:
+            notes.append(f"walk {self.walk.refused} is not a number from 0 to 1, so t = "
+                         f"{self.walk.value:.2f}. ")
+        if self.path.refused is not None:
+            notes.append(f"path {self.path.refused} is not a whole number from 0 to "
+                         f"{PATHS - 1}, so path {self.path.value}. ")
+        self.digit.refused = self.walk.refused = self.path.refused = None
+        return "".join(notes)
 
     def ideas_along_path(self, path: int, points: torch.Tensor) -> torch.Tensor:
         """The ideas at the positions ``points`` (in [0, 1]) of path number ``path``."""
@@ -124,10 +148,8 @@ class DigitPicker(Explorer):
         return torch.cos(angle) * ends[0] + torch.sin(angle) * ends[1]
 
     def update(self) -> None:
+        notice = self._refusal_notice()
         digit, t, path = self.digit.value, self.walk.value, self.path.value
-        if not (isinstance(t, float) and math.isfinite(t) and 0 <= t <= 1):
-            self.show(f"walk must be a number from 0 to 1, got {t!r}", None)
-            return
         points = torch.cat([torch.linspace(0, 1, PATH_STEPS), torch.tensor([t])])
         labels = torch.full((len(points),), digit)
         images = self.trainer.paint(self.ideas_along_path(path, points), labels)
@@ -138,5 +160,5 @@ class DigitPicker(Explorer):
         draw_digits(strip, images[:-1], columns=PATH_STEPS, title=f"path {path}, t = 0 … 1")
         draw_digits(current, images[-1:], columns=1, title=f"t = {t:.2f}")
         figure.tight_layout()
-        self.show(f"asked for {digit}, path {path}, t = {t:.2f}: the judge reads {read} "
+        self.show(f"{notice}asked for {digit}, path {path}, t = {t:.2f}: the judge reads {read} "
                   f"(p = {confidence:.2f})", figure)

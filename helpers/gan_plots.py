@@ -8,7 +8,6 @@ runs, and ``SnapshotExplorer`` scrubs through the snapshots afterwards.
 import base64
 from collections.abc import Callable
 
-import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
@@ -18,7 +17,7 @@ from matplotlib.figure import Figure
 
 from helpers.gan import GanTrainer, ideal_losses
 from helpers.paintings import PAINT_POINTS, gan_quality, lower_bound, upper_bound
-from helpers.widgets import Explorer, figure_to_png
+from helpers.widgets import ExplainingSelectionSlider, Explorer, figure_to_png
 
 REAL_COLOR = "#1f77b4"
 FAKE_COLOR = "#d62728"
@@ -192,7 +191,8 @@ class SnapshotExplorer(Explorer):
 
     ``picture(step, samples)`` draws a snapshot and ``readout(step, samples)``
     sums it up in one line; the defaults are for the paintings, notebook 08
-    passes its own for digits.
+    passes its own for digits. A step set from code that has no snapshot (or is
+    not a step at all) keeps the slider where it is, and the readout says so.
     """
 
     def __init__(
@@ -210,12 +210,14 @@ class SnapshotExplorer(Explorer):
                             "Figure and -> str")
         self.picture_of, self.readout_of = picture, readout
         self.snapshots = dict(sorted(snapshots.items()))
-        self.slider = widgets.SelectionSlider(
+        self.slider = ExplainingSelectionSlider(
             options=list(self.snapshots), value=list(self.snapshots)[-1], description="step"
         )
+        self.slider.on_refused = self.refresh
         super().__init__([self.slider])
 
     def update(self) -> None:
+        notice = self.slider.refusal_notice("steps with a snapshot")
         step = self.slider.value
         samples = self.snapshots[step]
-        self.show(self.readout_of(step, samples), self.picture_of(step, samples))
+        self.show(notice + self.readout_of(step, samples), self.picture_of(step, samples))

@@ -182,8 +182,8 @@ class LearningRateExplorer(Explorer):
         low, high = (10.0**exponent for exponent in RATE_EXPONENTS)
         expected = f"expected a learning rate between {low:.1e} and {high:.1e}"
         now = f"{learning_rate:.1e}"
-        if math.isnan(requested):
-            return f"nan is not a number ({expected}), so the slider stays at {now}. "
+        if isinstance(requested, str) or math.isnan(requested):
+            return f"{requested} is not a number ({expected}), so the slider stays at {now}. "
         return f"{requested:.1e} is outside the slider ({expected}), so it is set to {now}. "
 
     def update(self) -> None:
@@ -193,7 +193,7 @@ class LearningRateExplorer(Explorer):
             losses = train_by_hand(*self.problem, learning_rate, self.epochs)
         except (TypeError, ValueError) as error:
             self.summary = f"{notice}cannot train: {error}"
-            self.show(html.escape(self.summary), None)
+            self.show(html.escape(self.summary, quote=False), None)
             return
         rate, verdict, detail = _judge(learning_rate, losses)
         self.summary = f"{notice}{rate}: {verdict}, {detail}"
@@ -204,7 +204,8 @@ class LearningRateExplorer(Explorer):
         figure.axes[0].set_xlim(0, self.epochs)
         if math.isfinite(losses[0]):
             figure.axes[0].set_ylim(losses[0] * 1e-4, losses[0] * 1e3)
-        readout = html.escape(f"{notice}{rate}: ") + f"<b>{verdict}</b>, " + html.escape(detail)
+        readout = (html.escape(f"{notice}{rate}: ", quote=False) + f"<b>{verdict}</b>, "
+                   + html.escape(detail, quote=False))
         self.show(readout, figure)
 
     def __repr__(self) -> str:

@@ -224,8 +224,8 @@ class TangentExplorer(Explorer):
             return ""
         expected = f"expected an x from {self.slider.min:z.2f} to {self.slider.max:z.2f}"
         now = f"{self.slider.value:z.2f}"
-        if math.isnan(requested):
-            return f"x = nan is not a number ({expected}), so the slider stays at {now}. "
+        if isinstance(requested, str) or math.isnan(requested):
+            return f"x = {requested} is not a number ({expected}), so the slider stays at {now}. "
         return f"x = {requested:g} is outside the slider ({expected}), so it is set to {now}. "
 
     def update(self) -> None:

@@ -366,6 +366,18 @@ def test_the_size_explorer_reads_out_the_chosen_size_and_refuses_others():
     assert explorer.readout.value.startswith("index 7 is not one of the sizes")
     explorer.slider.index = 1
     assert explorer.readout.value.startswith("100 images (10 per class)")
+    explorer.slider.value = "100"
+    # The readout's text keeps the quotes a learner typed, not their HTML escapes.
+    assert explorer.readout.value.startswith("'100' is not one of the sizes on the slider")
+    for request, said in [(None, "None"), (float("nan"), "nan")]:
+        explorer.slider.value = request
+        assert explorer.readout.value.startswith(f"{said} is not one of the sizes")
+    for index in (float("nan"), "2", None):
+        explorer.slider.index = index
+        assert explorer.readout.value.startswith(f"index {index!r} is not one of the sizes")
+    explorer.slider.label = "abc"
+    assert explorer.readout.value.startswith("label 'abc' is not one of the sizes")
+    assert explorer.slider.value == 100
     with pytest.raises(TypeError, match="non-empty list of SizePoint"):
         TrainingSizeExplorer([])
     plt.close("all")

@@ -83,6 +83,28 @@ def test_snapshot_explorer_follows_the_slider(trainer):
         SnapshotExplorer({})
 
 
+@pytest.mark.parametrize("requested", [30, -60, float("nan"), "60", True, 10**9, None])
+def test_snapshot_explorer_keeps_its_step_and_says_why_for_a_step_without_snapshot(trainer,
+                                                                                   requested):
+    explorer = SnapshotExplorer(trainer.snapshots)
+    explorer.slider.value = requested
+    assert explorer.slider.value == 60
+    steps = ", ".join(str(step) for step in sorted(trainer.snapshots))
+    assert explorer.readout.value == (
+        f"{requested!r} is not one of the steps with a snapshot ({steps}), so it stays at 60. "
+        + snapshot_readout(60, trainer.snapshots[60]))
+    explorer.slider.value = 0
+    assert explorer.readout.value == snapshot_readout(0, trainer.snapshots[0])
+
+
+@pytest.mark.parametrize("index", [float("nan"), "1", None, 99, -1])
+def test_snapshot_explorer_refuses_a_bad_index_in_its_readout(trainer, index):
+    explorer = SnapshotExplorer(trainer.snapshots)
+    explorer.slider.index = index
+    assert explorer.slider.value == 60
+    assert explorer.readout.value.startswith(f"index {index!r} is not one of the steps")
+
+
 class RecordingHandle:
     def __init__(self):
         self.updates = []

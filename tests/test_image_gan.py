@@ -135,10 +135,39 @@ def test_the_digit_picker_reads_back_what_the_judge_sees(conditional_trainer):
     torch.testing.assert_close(middle, (ends[0] + ends[1]) * math.cos(math.pi / 4))
 
 
-def test_the_digit_picker_answers_bad_values_in_its_readout(conditional_trainer):
+@pytest.mark.parametrize("control, requested, kept, notice", [
+    ("walk", float("nan"), 0.0, "walk nan is not a number from 0 to 1, so t = 0.00. "),
+    ("walk", None, 0.0, "walk None is not a number from 0 to 1, so t = 0.00. "),
+    ("walk", "0.5", 0.0, "walk '0.5' is not a number from 0 to 1, so t = 0.00. "),
+    ("walk", -0.5, 0.0, "walk -0.5 is not a number from 0 to 1, so t = 0.00. "),
+    ("walk", 2, 1.0, "walk 2 is not a number from 0 to 1, so t = 1.00. "),
+    ("walk", float("inf"), 1.0, "walk inf is not a number from 0 to 1, so t = 1.00. "),
+    ("path", -1, 0, "path -1 is not a whole number from 0 to 20, so path 0. "),
+    ("path", 21, 20, "path 21 is not a whole number from 0 to 20, so path 20. "),
+    ("path", 10**6, 20, "path 1000000 is not a whole number from 0 to 20, so path 20. "),
+    ("path", float("nan"), 0, "path nan is not a whole number from 0 to 20, so path 0. "),
+    ("path", 2.5, 0, "path 2.5 is not a whole number from 0 to 20, so path 0. "),
+    ("digit", 10, 3, "10 is not a digit 0-9, so it stays 3. "),
+    ("digit", -1, 3, "-1 is not a digit 0-9, so it stays 3. "),
+    ("digit", "3", 3, "'3' is not a digit 0-9, so it stays 3. "),
+    ("digit", None, 3, "None is not a digit 0-9, so it stays 3. "),
+])
+def test_the_digit_picker_answers_bad_values_in_its_readout(conditional_trainer, control,
+                                                             requested, kept, notice):
     picker = DigitPicker(conditional_trainer)
-    picker.walk.value = float("nan")
-    assert picker.readout.value.startswith("walk must be a number from 0 to 1")
-    assert picker.picture.layout.display == "none"
+    getattr(picker, control).value = requested
+    assert getattr(picker, control).value == kept
+    assert picker.readout.value.startswith(notice)
+    assert "the judge reads" in picker.readout.value
+    assert bytes(picker.picture.value).startswith(b"\x89PNG")
+    picker.path.value = 1
+    assert picker.readout.value.startswith("asked for 3, path 1")
+
+
+@pytest.mark.parametrize("digit, error", [(10, ValueError), (-1, ValueError), ("3", ValueError),
+                                          (None, ValueError), (True, ValueError)])
+def test_the_digit_picker_names_the_digits_it_offers(conditional_trainer, digit, error):
+    with pytest.raises(error, match="one of the digits 0-9"):
+        DigitPicker(conditional_trainer, digit=digit)
     with pytest.raises(TypeError, match="conditional DigitTask"):
         DigitPicker(GanTrainer(SMALL, task=DigitTask()))

@@ -100,3 +100,55 @@ def test_explaining_sliders_keep_a_valid_value_and_remember_the_request():
     rates = ExplainingLogSlider(value=1e-6, base=10, min=-9, max=-5)
     rates.value = 1.0
     assert rates.value == 1e-5 and rates.refused == 1.0
+
+
+@pytest.mark.parametrize("requested, remembered", [
+    (None, "None"), ("0.5", "'0.5'"), (True, "True"), ([1], "[1]"),
+])
+def test_explaining_sliders_keep_their_value_for_what_is_not_a_number(requested, remembered):
+    from helpers.widgets import ExplainingIntSlider, ExplainingLogSlider, ExplainingSlider
+
+    for slider in (ExplainingSlider(value=1.0, min=0.0, max=2.0),
+                   ExplainingIntSlider(value=1, min=0, max=2),
+                   ExplainingLogSlider(value=1e-6, base=10, min=-9, max=-5)):
+        before = slider.value
+        told = []
+        slider.on_refused = lambda slider=slider, told=told: told.append(slider.refused)
+        slider.value = requested
+        assert slider.value == before and told == [remembered]
+
+
+def test_the_int_slider_takes_whole_floats_and_refuses_fractions():
+    from helpers.widgets import ExplainingIntSlider
+
+    slider = ExplainingIntSlider(value=0, min=0, max=20)
+    slider.value = 3.0
+    assert slider.value == 3 and type(slider.value) is int and slider.refused is None
+    slider.value = 2.5
+    assert slider.value == 3 and slider.refused == 2.5
+    slider.value = float("inf")
+    assert slider.value == 20 and type(slider.value) is int
+
+
+@pytest.mark.parametrize("kind", ["slider", "buttons"])
+@pytest.mark.parametrize("attribute, requested, remembered", [
+    ("value", 300, "300"), ("value", "250", "'250'"), ("value", True, "True"),
+    ("value", None, "None"), ("value", float("nan"), "nan"),
+    ("index", float("nan"), "index nan"), ("index", "2", "index '2'"),
+    ("index", None, "index None"), ("index", 3, "index 3"), ("index", -1, "index -1"),
+    ("label", "abc", "label 'abc'"),
+])
+def test_selections_keep_their_choice_and_remember_the_request(kind, attribute, requested,
+                                                               remembered):
+    from helpers.widgets import ExplainingSelectionSlider, ExplainingToggleButtons
+
+    widget_class = ExplainingSelectionSlider if kind == "slider" else ExplainingToggleButtons
+    selection = widget_class(options=[250, 500, 1000], value=500)
+    setattr(selection, attribute, requested)
+    assert (selection.value, selection.index, selection.label) == (500, 1, "500")
+    assert selection.refused == remembered
+    assert selection.refusal_notice("sizes") == (
+        f"{remembered} is not one of the sizes (250, 500, 1000), so it stays at 500. ")
+    assert selection.refused is None and selection.refusal_notice("sizes") == ""
+    selection.index = 2
+    assert selection.value == 1000 and selection.refused is None
