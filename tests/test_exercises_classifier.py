@@ -28,6 +28,8 @@ def test_06_1_accepts_the_count_in_any_numeric_form(right):
     (832, "one kernel per output channel"),
     (51264 * 64, "weight sharing"),
     (51265, "expected 51264"),
+    (51264.4, "a whole number"),
+    (torch.tensor(51263.6), "a whole number"),
 ])
 def test_06_1_names_the_slip(wrong, hint):
     verdict = check_answer("06.1", wrong)
@@ -118,6 +120,23 @@ def test_06_3_names_the_slip_in_the_arithmetic(wrong, hint):
     assert hint in verdict.message
 
 
+def test_06_3_accepts_model_forward_which_runs_the_same_layers():
+    def through_forward(model, images):
+        model.eval()
+        with torch.no_grad():
+            probabilities = model.forward(images).softmax(dim=1)
+        return (probabilities.max(dim=1).values > 0.9).float().mean().item()
+
+    assert check_answer("06.3", through_forward)
+
+    def forward_in_training_mode(model, images):
+        with torch.no_grad():
+            probabilities = model.forward(images).softmax(dim=1)
+        return (probabilities.max(dim=1).values > 0.9).float().mean().item()
+
+    assert "model.eval()" in check_answer("06.3", forward_in_training_mode).message
+
+
 def test_06_3_names_dropout_left_on_and_a_graph_built():
     def no_eval(model, images):
         with torch.no_grad():
@@ -143,7 +162,8 @@ def test_06_3_names_dropout_left_on_and_a_graph_built():
 
 # --- 06.4: early stopping -----------------------------------------------------------------------
 
-@pytest.mark.parametrize("right", [(9, 6), [9, 6], (np.int64(9), np.int64(6))])
+@pytest.mark.parametrize("right", [(9, 6), [9, 6], (np.int64(9), np.int64(6)),
+                                   np.array([9, 6]), torch.tensor([9, 6])])
 def test_06_4_accepts_the_pair_in_any_form(right):
     assert check_answer("06.4", right)
 
@@ -165,7 +185,8 @@ def test_06_4_names_the_slip(wrong, hint):
 
 # --- 06.5: recall from the confusion matrix -----------------------------------------------------
 
-@pytest.mark.parametrize("right", [39 / 45, np.float32(39 / 45), torch.tensor(39 / 45), 0.8667])
+@pytest.mark.parametrize("right", [39 / 45, np.float32(39 / 45), torch.tensor(39 / 45), 0.8667,
+                                   0.87, 0.867])
 def test_06_5_accepts_the_share_in_any_form(right):
     assert check_answer("06.5", right)
 
@@ -176,6 +197,10 @@ def test_06_5_accepts_the_share_in_any_form(right):
     (39, "a count"),
     (100 * 39 / 45, "not a percentage"),
     (6 / 45, "got *wrong*"),
+    (0.85, "rows are the true classes"),
+    (0.89, "accuracy over all three classes"),
+    (86.7, "not a percentage"),
+    (0.88, "expected 0.866667"),
 ])
 def test_06_5_names_the_slip(wrong, hint):
     verdict = check_answer("06.5", wrong)
@@ -203,3 +228,15 @@ def test_06_6_names_the_split_that_was_used(part, hint):
     assert hint in verdict.message
     other = check_answer("06.6", lambda model, split: 0.5)
     assert not other and "used for no decision" in other.message
+
+
+@pytest.mark.parametrize(("answer", "hint"), [
+    (lambda model, split: 100 * evaluate(model, *split.test)[1], "as a percentage"),
+    (lambda model, split: evaluate(model, *split.test)[0], "that is the test loss"),
+    (lambda model, split: evaluate(model, *split.test), "return the accuracy alone"),
+])
+def test_06_6_names_the_right_split_in_the_wrong_form(answer, hint):
+    verdict = check_answer("06.6", answer)
+    assert not verdict
+    assert hint in verdict.message
+    assert "no decision" not in verdict.message

@@ -29,12 +29,16 @@ def _plain_number(answer: object) -> object:
     return answer
 
 
-def _close(answer: object, value: float, rel_tol: float = 1e-4) -> bool:
+# A share read off printed numbers may be rounded to two decimals, as in 07 and 08's exercises.
+TWO_DECIMALS = 0.005
+
+
+def _close(answer: object, value: float, rel_tol: float = 1e-4, abs_tol: float = 1e-9) -> bool:
     answer = _plain_number(answer)
     if isinstance(answer, torch.Tensor) and answer.numel() == 1:
         answer = answer.item()
     return (isinstance(answer, int | float) and not isinstance(answer, bool)
-            and math.isclose(answer, value, rel_tol=rel_tol, abs_tol=1e-9))
+            and math.isclose(answer, value, rel_tol=rel_tol, abs_tol=abs_tol))
 
 
 @exercise("06.1")
@@ -51,9 +55,13 @@ def conv_parameter_count(answer: object) -> Feedback:
                              "sharing): the count does not depend on the image's size.",
     }
     plain = _plain_number(answer)
+    if isinstance(plain, torch.Tensor) and plain.numel() == 1:
+        plain = plain.item()
     for wrong, hint in hints.items():
         if _close(plain, float(wrong), rel_tol=1e-9):
             return Feedback(False, f"{wrong:,}: {hint}")
+    if isinstance(plain, float) and math.isfinite(plain) and not plain.is_integer():
+        return Feedback(False, f"{plain:g}: a parameter count is a whole number.")
     return check_number(plain, float(weights + 64), rel_tol=0, abs_tol=0.5)
 
 
@@ -148,8 +156,11 @@ def confident_share(answer: object) -> Feedback:
         return Feedback(False, f"expected a function, got {type(answer).__name__}.")
     model, images = _confidence_problem()
     calls: list[tuple[bool, bool]] = []
-    model.register_forward_hook(
-        lambda module, inputs, output: calls.append((module.training, torch.is_grad_enabled())))
+    # On every layer, not just the model: model.forward(images) skips the model's own hooks.
+    for layer in model.modules():
+        layer.register_forward_hook(
+            lambda module, inputs, output: calls.append((module.training,
+                                                         torch.is_grad_enabled())))
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(1)
         try:
@@ -208,6 +219,8 @@ def _early_stopping(losses: tuple[float, ...], patience: int) -> tuple[int, int]
 @exercise("06.4")
 def early_stopping_epochs(answer: object) -> Feedback:
     """(epoch after which training stops, epoch whose weights are kept) for the printed losses."""
+    if isinstance(answer, np.ndarray | torch.Tensor) and answer.ndim == 1:
+        answer = answer.tolist()
     if not isinstance(answer, tuple | list) or len(answer) != 2:
         return Feedback(False, f"expected a pair (stop, kept), such as (5, 2), got {answer!r}.")
     stop, kept = (_plain_number(value) for value in answer)
@@ -243,19 +256,21 @@ def recall_from_confusion(answer: object) -> Feedback:
     precision = (matrix[2, 2] / matrix[:, 2].sum()).item()
     overall = (matrix.trace() / matrix.sum()).item()
     plain = _plain_number(answer)
-    if _close(plain, precision):
+    if _close(plain, want, rel_tol=0, abs_tol=TWO_DECIMALS):
+        return check_number(plain, want, rel_tol=0, abs_tol=TWO_DECIMALS)
+    if _close(plain, precision, rel_tol=0, abs_tol=TWO_DECIMALS):
         return Feedback(False, "that divides by column 8, all images *predicted* as 8 (the "
                         "precision); rows are the true classes.")
-    if _close(plain, overall):
+    if _close(plain, overall, rel_tol=0, abs_tol=TWO_DECIMALS):
         return Feedback(False, "that is the accuracy over all three classes; the question is "
                         "about the true 8s only.")
     if _close(plain, matrix[2, 2].item()):
         return Feedback(False, "39 is a count: divide by the number of true 8s.")
-    if _close(plain, 100 * want):
+    if _close(plain, 100 * want, rel_tol=0, abs_tol=100 * TWO_DECIMALS):
         return Feedback(False, "a share between 0 and 1, please, not a percentage.")
-    if _close(plain, 1 - want):
+    if _close(plain, 1 - want, rel_tol=0, abs_tol=TWO_DECIMALS):
         return Feedback(False, "that is the share of true 8s the model got *wrong*.")
-    return check_number(plain, want, rel_tol=1e-3)
+    return check_number(plain, want, rel_tol=0, abs_tol=TWO_DECIMALS)
 
 
 def _reported_problem() -> tuple[nn.Module, object]:
@@ -279,8 +294,18 @@ def reported_accuracy(answer: object) -> Feedback:
         return Feedback(False, f"raised {type(error).__name__}: {error}")
     if got is None:
         return Feedback(False, "got None: is a `return` missing?")
-    accuracies = {name: evaluate(model, *pair)[1] for name, pair in (
+    results = {name: evaluate(model, *pair) for name, pair in (
         ("train", split.train), ("val", split.val), ("test", split.test))}
+    accuracies = {name: accuracy for name, (_, accuracy) in results.items()}
+    test_loss, test_accuracy = results["test"]
+    if isinstance(got, tuple | list) and len(got) == 2 and _close(got[1], test_accuracy,
+                                                                 rel_tol=1e-6):
+        return Feedback(False, "evaluate returns (loss, accuracy): return the accuracy alone.")
+    if _close(got, 100 * test_accuracy, rel_tol=1e-6):
+        return Feedback(False, "the right split, as a percentage: return a share between 0 and 1.")
+    if _close(got, test_loss, rel_tol=1e-6):
+        return Feedback(False, "that is the test loss, the first value evaluate returns; the "
+                        "accuracy is the second.")
     hints = {
         "train": "that is the accuracy on the training set, which the weights were fitted to: "
                  "it says how well the model memorised, not how it does on new data.",
@@ -290,7 +315,7 @@ def reported_accuracy(answer: object) -> Feedback:
     for name, hint in hints.items():
         if _close(got, accuracies[name], rel_tol=1e-6):
             return Feedback(False, hint)
-    verdict = check_number(_plain_number(got), accuracies["test"], rel_tol=1e-6)
+    verdict = check_number(_plain_number(got), test_accuracy, rel_tol=1e-6)
     if verdict:
         return Feedback(True, "the test accuracy: data that chose nothing.")
     return Feedback(False, f"{verdict.message} Which split was used for no decision at all?")
