@@ -16,6 +16,10 @@ import torch
 
 Slip = tuple[Callable[..., object], str]
 
+# What every exercise says to a function that returned None: an untouched `...` body, or a
+# missing `return`.
+RETURNED_NONE = "your function returned None: is a `return` missing?"
+
 
 @dataclass(frozen=True)
 class Feedback:
@@ -374,7 +378,7 @@ def check_function(
         if isinstance(mine, Exception):
             message = f"{where}: your function raised {type(mine).__name__}: {mine}"
         elif mine is None:
-            message = f"{where}: your function returned None: is a `return` missing?"
+            message = f"{where}: {RETURNED_NONE}"
         else:
             verdict = _compare(mine, wanted)
             if verdict:

@@ -4,6 +4,7 @@ form pass, and typical wrong answers get feedback that names the slip."""
 import math
 
 import numpy as np
+import pytest
 import torch
 import torch.nn.functional as F
 
@@ -161,4 +162,110 @@ def test_07_4_names_the_slips():
         verdict = check_answer("07.4", answer)
         assert not verdict and words in verdict.message, (words, verdict.message)
     assert "expected a function" in check_answer("07.4", None).message
-    assert "changed no weights" in check_answer("07.4", lambda *arguments: None).message
+    assert "body still `...`" in check_answer("07.4", lambda *arguments: None).message
+
+
+def test_07_2_accepts_a_float64_loss_and_names_the_shape_of_an_unreduced_one():
+    assert check_answer("07.2", lambda logits: -F.logsigmoid(logits.double()).mean())
+    verdict = check_answer("07.2", lambda logits: -F.logsigmoid(logits))
+    assert not verdict
+    assert "a tensor of shape (3, 1)" in verdict.message and ".mean()" in verdict.message
+
+
+def d_without_detach(G, D, optimizer_G, optimizer_D, real, ideas):
+    """D's loss through G itself (retain_graph keeps G's graph for G's loss)."""
+    fake = G(ideas)
+    for _ in range(2):
+        optimizer_D.zero_grad()
+        discriminator_loss(D(real), D(fake)).backward(retain_graph=True)
+        optimizer_D.step()
+    optimizer_G.zero_grad()
+    generator_loss(D(fake)).backward()
+    optimizer_G.step()
+
+
+def d_on_fresh_fakes(G, D, optimizer_G, optimizer_D, real, ideas):
+    """D's loss on a fresh G(ideas) that is not detached."""
+    for _ in range(2):
+        optimizer_D.zero_grad()
+        discriminator_loss(D(real), D(G(ideas))).backward()
+        optimizer_D.step()
+    optimizer_G.zero_grad()
+    generator_loss(D(G(ideas))).backward()
+    optimizer_G.step()
+
+
+@pytest.mark.parametrize("answer", [d_without_detach, d_on_fresh_fakes])
+def test_07_4_says_when_a_right_result_ran_ds_backward_through_g(answer):
+    verdict = check_answer("07.4", answer)
+    assert verdict
+    assert verdict.message.startswith("correct result, but D's backward also ran through G")
+    assert "ran through G" not in check_answer("07.4", two_d_steps).message
+
+
+def g_step_in_d_loop(G, D, optimizer_G, optimizer_D, real, ideas):
+    fake = G(ideas)
+    for _ in range(2):
+        optimizer_D.zero_grad()
+        discriminator_loss(D(real), D(fake.detach())).backward()
+        optimizer_G.step()
+    optimizer_G.zero_grad()
+    generator_loss(D(fake)).backward()
+    optimizer_G.step()
+
+
+def labels_swapped(G, D, optimizer_G, optimizer_D, real, ideas):
+    fake = G(ideas)
+    for _ in range(2):
+        optimizer_D.zero_grad()
+        discriminator_loss(D(fake.detach()), D(real)).backward()
+        optimizer_D.step()
+    optimizer_G.zero_grad()
+    generator_loss(D(fake)).backward()
+    optimizer_G.step()
+
+
+def zero_grad_between(G, D, optimizer_G, optimizer_D, real, ideas):
+    fake = G(ideas)
+    for _ in range(2):
+        discriminator_loss(D(real), D(fake.detach())).backward()
+        optimizer_D.zero_grad()
+        optimizer_D.step()
+    generator_loss(D(fake)).backward()
+    optimizer_G.zero_grad()
+    optimizer_G.step()
+
+
+def no_backward_for_d(G, D, optimizer_G, optimizer_D, real, ideas):
+    fake = G(ideas)
+    for _ in range(2):
+        optimizer_D.zero_grad()
+        discriminator_loss(D(real), D(fake.detach()))
+        optimizer_D.step()
+    optimizer_G.zero_grad()
+    generator_loss(D(fake)).backward()
+    optimizer_G.step()
+
+
+def no_backward_at_all(G, D, optimizer_G, optimizer_D, real, ideas):
+    fake = G(ideas)
+    for _ in range(2):
+        optimizer_D.zero_grad()
+        discriminator_loss(D(real), D(fake.detach()))
+        optimizer_D.step()
+    optimizer_G.zero_grad()
+    generator_loss(D(fake))
+    optimizer_G.step()
+
+
+@pytest.mark.parametrize(("answer", "words"), [
+    (g_step_in_d_loop, "optimizer_G.step() ran before G's loss went backward, inside D's loop"),
+    (labels_swapped, "D's labels are swapped"),
+    (zero_grad_between, "zero_grad() between"),
+    (no_backward_for_d, "D's loss.backward() is missing"),
+    (no_backward_at_all, "no backward() ran"),
+])
+def test_07_4_names_the_slip_that_was_made(answer, words):
+    verdict = check_answer("07.4", answer)
+    assert not verdict
+    assert words in verdict.message

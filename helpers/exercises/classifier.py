@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from helpers.checks import Feedback, check_number
+from helpers.checks import RETURNED_NONE, Feedback, check_number
 from helpers.exercises import exercise
 
 # Exercise 06.4: validation losses after epochs 1, 2, ... and the patience.
@@ -101,7 +101,7 @@ def accuracy_function(answer: object) -> Feedback:
             return Feedback(False, f"raised {type(error).__name__} on case {position}: "
                             f"{error}.{hint}")
         if got is None:
-            return Feedback(False, "got None: is a `return` missing?")
+            return Feedback(False, RETURNED_NONE)
         got = _plain_number(got)
         if isinstance(got, torch.Tensor) and got.numel() == 1:
             got, note = got.item(), " (a one-element tensor: .item() gives a Python float)"
@@ -168,7 +168,7 @@ def confident_share(answer: object) -> Feedback:
         except Exception as error:  # a learner's bug is feedback, not a crash
             return Feedback(False, f"raised {type(error).__name__}: {error}")
     if got is None:
-        return Feedback(False, "got None: is a `return` missing?")
+        return Feedback(False, RETURNED_NONE)
     if not calls:
         return Feedback(False, "the model was never called: compute the logits with "
                         "model(images).")
@@ -293,7 +293,7 @@ def reported_accuracy(answer: object) -> Feedback:
     except Exception as error:  # a learner's bug is feedback, not a crash
         return Feedback(False, f"raised {type(error).__name__}: {error}")
     if got is None:
-        return Feedback(False, "got None: is a `return` missing?")
+        return Feedback(False, RETURNED_NONE)
     results = {name: evaluate(model, *pair) for name, pair in (
         ("train", split.train), ("val", split.val), ("test", split.test))}
     accuracies = {name: accuracy for name, (_, accuracy) in results.items()}

@@ -5,7 +5,7 @@ import math
 import torch
 import torch.nn.functional as F
 
-from helpers.checks import Feedback, check_number
+from helpers.checks import RETURNED_NONE, Feedback, check_number
 from helpers.exercises import exercise
 
 
@@ -63,7 +63,7 @@ def conditioned_ideas(answer: object) -> Feedback:
         return Feedback(False, f"raised {type(error).__name__}: {error}")
     want = _expected(_IDEAS, _LABELS)
     if got is None:
-        return Feedback(False, "your function returned None: is a `return` missing?")
+        return Feedback(False, RETURNED_NONE)
     if not isinstance(got, torch.Tensor):
         return Feedback(False, f"expected a tensor, got {type(got).__name__}.")
     if got.shape == (3, 5):

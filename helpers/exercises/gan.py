@@ -6,7 +6,7 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
-from helpers.checks import Feedback, check_number
+from helpers.checks import RETURNED_NONE, Feedback, check_number
 from helpers.exercises import exercise
 from helpers.gan import build_discriminator, build_generator, discriminator_loss, generator_loss
 from helpers.paintings import artist_work
@@ -66,10 +66,17 @@ def non_saturating_loss(answer: object) -> Feedback:
             got = answer(logits.clone())
         except Exception as error:  # a learner's bug is feedback, not a crash
             return Feedback(False, f"raised {type(error).__name__} on input {position}: {error}")
-        if not isinstance(got, torch.Tensor) or got.numel() != 1:
+        if got is None:
+            return Feedback(False, RETURNED_NONE)
+        if not isinstance(got, torch.Tensor):
             return Feedback(False, f"expected a one-element tensor (a loss to backward), got "
                                    f"{type(got).__name__} on input {position}.")
-        got = got.reshape(())
+        if got.numel() != 1:
+            return Feedback(False, f"expected a one-element tensor (a loss to backward), got a "
+                                   f"tensor of shape {tuple(got.shape)} on input {position}: "
+                                   "one loss per sample; .mean() makes them the batch's loss.")
+        # float64 with the right values is right too; compare in the reference's dtype.
+        got = got.reshape(()).to(expected.dtype)
         if not torch.allclose(got, expected, rtol=1e-4, atol=1e-5):
             for hint, slip in known_slips.items():
                 if torch.allclose(got, slip(logits).reshape(()), rtol=1e-4, atol=1e-5):
@@ -134,23 +141,31 @@ def _same_weights(a: torch.nn.Module, b: torch.nn.Module) -> bool:
 
 
 def _two_d_steps(G, D, optimizer_G, optimizer_D, real, ideas, *, d_steps=2, zero_d=True,
-                 zero_g=True, step_d=True, step_g=True, loss="non_saturating", g_first=False):
+                 zero_g=True, step_d=True, step_g=True, loss="non_saturating", g_first=False,
+                 swap_labels=False, zero_late=False):
     """The asked-for step, and with one flag changed, a typical slip."""
     fake = G(ideas)
 
     def g_half():
-        if zero_g:
+        if zero_g and not zero_late:
             optimizer_G.zero_grad()
         generator_loss(D(fake), loss).backward()
+        if zero_late:
+            optimizer_G.zero_grad()
         if step_g:
             optimizer_G.step()
 
     if g_first:
         g_half()
     for _ in range(d_steps):
-        if zero_d:
+        if zero_d and not zero_late:
             optimizer_D.zero_grad()
-        discriminator_loss(D(real), D(fake.detach())).backward()
+        real_logits, fake_logits = D(real), D(fake.detach())
+        if swap_labels:
+            real_logits, fake_logits = fake_logits, real_logits
+        discriminator_loss(real_logits, fake_logits).backward()
+        if zero_late:
+            optimizer_D.zero_grad()
         if step_d:
             optimizer_D.step()
     if not g_first:
@@ -162,6 +177,11 @@ def _variant(**change: object) -> Callable:
 
 
 _SLIPS = {
+    "D's labels are swapped: its loss should call the real paintings real (label 1) and the "
+    "fakes fake (label 0), discriminator_loss(D(real), D(fake.detach()))":
+        _variant(swap_labels=True),
+    "zero_grad() between backward() and step() wipes the gradient the step needs: the order is "
+    "zero_grad(), backward(), step()": _variant(zero_late=True),
     "D learnt once before G's step; the exercise asks for two D steps, each with its own "
     "zero_grad, backward and step": _variant(d_steps=1),
     "D's two steps share one gradient: without optimizer_D.zero_grad() before each D "
@@ -181,13 +201,53 @@ _SLIPS = {
 }
 
 
+def _trace_one_call(train_step: Callable) -> list[str]:
+    """What one call of ``train_step`` on fresh networks did, in order: "backward G" or
+    "backward D" for each backward pass that reached G's or D's output, "step G" or "step D"
+    for each optimizer step. An error the step raises ends the list."""
+    events: list[str] = []
+
+    def note(event: str) -> Callable:
+        def add(*_: object) -> None:
+            events.append(event)
+        return add
+
+    def watch_backward(event: str) -> Callable:
+        def watch(module, inputs, output):
+            if output.requires_grad:
+                output.register_hook(note(event))
+        return watch
+
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(6)
+        G, D = build_generator(hidden=16), build_discriminator(hidden=16)
+    optimizer_G = torch.optim.Adam(G.parameters(), lr=1e-2, betas=(0.5, 0.999))
+    optimizer_D = torch.optim.Adam(D.parameters(), lr=1e-2, betas=(0.5, 0.999))
+    G.register_forward_hook(watch_backward("backward G"))
+    D.register_forward_hook(watch_backward("backward D"))
+    optimizer_G.register_step_post_hook(note("step G"))
+    optimizer_D.register_step_post_hook(note("step D"))
+    rng = torch.Generator().manual_seed(6)
+    try:
+        train_step(G, D, optimizer_G, optimizer_D, artist_work(8, generator=rng),
+                   torch.randn(8, 5, generator=rng))
+    except Exception:  # the events up to the error are the evidence
+        pass
+    return events
+
+
 def _run_safely(train_step: Callable, steps: int) -> tuple | Feedback:
     """``_train``, or the feedback on the error a learner's step raised."""
     try:
         return _train(train_step, steps)
     except Exception as error:  # a learner's bug is feedback, not a crash
         hint = ""
-        if "inplace operation" in str(error):
+        events = _trace_one_call(train_step) if "inplace operation" in str(error) else []
+        if "step G" in events and "backward G" not in events[:events.index("step G")]:
+            hint = (" optimizer_G.step() ran before G's loss went backward, inside D's loop "
+                    "where optimizer_D.step() belongs: it changed G's weights under the fake "
+                    "that G's loss goes back through.")
+        elif events:
             hint = (" G's loss went back through a D that optimizer_D.step() had already "
                     "changed: compute D(fake) again after D's steps.")
         elif "second time" in str(error):
@@ -207,16 +267,36 @@ def two_discriminator_steps(answer: object) -> Feedback:
     if isinstance(first, Feedback):
         return first
     if all(map(_same_weights, first, _train(lambda *_: None, steps=1))):
-        return Feedback(False, "train_step changed no weights: did you call both "
-                               "optimizers' step()?")
+        events = _trace_one_call(answer)
+        if not events:
+            return Feedback(False, "train_step did nothing: no backward() and no step() ran. "
+                                   "Is its body still `...`?")
+        if not any(event.startswith("backward") for event in events):
+            return Feedback(False, "train_step changed no weights: no backward() ran, so the "
+                                   "optimizers had no gradients to follow.")
+        if not any(event.startswith("step") for event in events):
+            return Feedback(False, "train_step changed no weights: neither optimizer_D.step() "
+                                   "nor optimizer_G.step() ran.")
+        return Feedback(False, "train_step changed no weights although backward() and step() "
+                               "ran: zero_grad() between them wipes the gradient the step needs; "
+                               "the order is zero_grad(), backward(), step().")
     three = _run_safely(answer, steps=3)
     if isinstance(three, Feedback):
         return three
     if all(map(_same_weights, three, _train(_two_d_steps, steps=3))):
+        if _trace_one_call(answer).count("backward G") > 1:
+            return Feedback(True, "correct result, but D's backward also ran through G: "
+                                  "fake.detach() in D's loss saves that work (the weights only "
+                                  "match because G's zero_grad() wipes what it left in G).")
         return Feedback(True, "three calls give the weights of two D steps, then one G step "
                               "through the updated D.")
     for hint, slip in _SLIPS.items():
         if all(map(_same_weights, three, _train(slip, steps=3))):
+            if hint.startswith("optimizer_D.step() is missing") and (
+                    "step D" in _trace_one_call(answer)):
+                # D stays put just the same when its step has no gradient to follow.
+                hint = ("D's loss.backward() is missing: optimizer_D.step() ran with no "
+                        "gradient to follow")
             return Feedback(False, hint + ".")
     D_want = _train(_two_d_steps, steps=1)[1]
     if not _same_weights(first[1], D_want):

@@ -14,7 +14,14 @@ import numpy as np
 import torch
 from torch import nn
 
-from helpers.checks import Feedback, check_number, check_shape, check_tensor, shape_meant
+from helpers.checks import (
+    RETURNED_NONE,
+    Feedback,
+    check_number,
+    check_shape,
+    check_tensor,
+    shape_meant,
+)
 from helpers.exercises import exercise
 
 
@@ -115,8 +122,7 @@ def mean_loss_gradients(answer: object) -> Feedback:
     except Exception as error:  # a learner's bug is feedback, not a crash
         return Feedback(False, f"raised {type(error).__name__}: {error}")
     if got is None:
-        return Feedback(False, "expected a pair (grad_w1, grad_w2), got None: is a `return` "
-                               "missing?")
+        return Feedback(False, f"expected a pair (grad_w1, grad_w2): {RETURNED_NONE}")
     if not isinstance(got, tuple | list) or len(got) != 2:
         return Feedback(False, f"expected a pair (grad_w1, grad_w2), got {type(got).__name__}.")
     got = [torch.from_numpy(g) if isinstance(g, np.ndarray) else g for g in got]
@@ -363,7 +369,7 @@ def train_step(answer: object) -> Feedback:
                     "call step() after backward().")
         return Feedback(False, f"raised {type(error).__name__}: {error}{hint}")
     if any(loss is None for loss in got_losses):
-        return Feedback(False, "expected the loss as a float, got None: is a `return` missing?")
+        return Feedback(False, f"expected the loss as a float: {RETURNED_NONE}")
     if any(isinstance(loss, torch.Tensor) for loss in got_losses):
         return Feedback(False, "expected the loss as a Python float, got a tensor: return "
                                "loss.item() (or float(loss)).")
