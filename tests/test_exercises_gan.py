@@ -201,69 +201,44 @@ def test_07_4_says_when_a_right_result_ran_ds_backward_through_g(answer):
     assert verdict
     assert verdict.message.startswith("correct result, but D's backward also ran through G")
     assert "ran through G" not in check_answer("07.4", two_d_steps).message
+    assert check_answer("07.4", written_step())
 
 
-def g_step_in_d_loop(G, D, optimizer_G, optimizer_D, real, ideas):
-    fake = G(ideas)
-    for _ in range(2):
-        optimizer_D.zero_grad()
-        discriminator_loss(D(real), D(fake.detach())).backward()
+def written_step(*, d_loop_optimizer="D", swap_labels=False, zero_between=False,
+                 d_backward=True, g_backward=True):
+    """Two D steps then one G step as a learner writes them, with one of the typical slips."""
+    def train_step(G, D, optimizer_G, optimizer_D, real, ideas):
+        fake = G(ideas)
+        for _ in range(2):
+            if not zero_between:
+                optimizer_D.zero_grad()
+            first, second = D(real), D(fake.detach())
+            loss_d = discriminator_loss(second, first) if swap_labels else \
+                discriminator_loss(first, second)
+            if d_backward:
+                loss_d.backward()
+            if zero_between:
+                optimizer_D.zero_grad()
+            (optimizer_G if d_loop_optimizer == "G" else optimizer_D).step()
+        if not zero_between:
+            optimizer_G.zero_grad()
+        loss_g = generator_loss(D(fake))
+        if g_backward:
+            loss_g.backward()
+        if zero_between:
+            optimizer_G.zero_grad()
         optimizer_G.step()
-    optimizer_G.zero_grad()
-    generator_loss(D(fake)).backward()
-    optimizer_G.step()
 
-
-def labels_swapped(G, D, optimizer_G, optimizer_D, real, ideas):
-    fake = G(ideas)
-    for _ in range(2):
-        optimizer_D.zero_grad()
-        discriminator_loss(D(fake.detach()), D(real)).backward()
-        optimizer_D.step()
-    optimizer_G.zero_grad()
-    generator_loss(D(fake)).backward()
-    optimizer_G.step()
-
-
-def zero_grad_between(G, D, optimizer_G, optimizer_D, real, ideas):
-    fake = G(ideas)
-    for _ in range(2):
-        discriminator_loss(D(real), D(fake.detach())).backward()
-        optimizer_D.zero_grad()
-        optimizer_D.step()
-    generator_loss(D(fake)).backward()
-    optimizer_G.zero_grad()
-    optimizer_G.step()
-
-
-def no_backward_for_d(G, D, optimizer_G, optimizer_D, real, ideas):
-    fake = G(ideas)
-    for _ in range(2):
-        optimizer_D.zero_grad()
-        discriminator_loss(D(real), D(fake.detach()))
-        optimizer_D.step()
-    optimizer_G.zero_grad()
-    generator_loss(D(fake)).backward()
-    optimizer_G.step()
-
-
-def no_backward_at_all(G, D, optimizer_G, optimizer_D, real, ideas):
-    fake = G(ideas)
-    for _ in range(2):
-        optimizer_D.zero_grad()
-        discriminator_loss(D(real), D(fake.detach()))
-        optimizer_D.step()
-    optimizer_G.zero_grad()
-    generator_loss(D(fake))
-    optimizer_G.step()
+    return train_step
 
 
 @pytest.mark.parametrize(("answer", "words"), [
-    (g_step_in_d_loop, "optimizer_G.step() ran before G's loss went backward, inside D's loop"),
-    (labels_swapped, "D's labels are swapped"),
-    (zero_grad_between, "zero_grad() between"),
-    (no_backward_for_d, "D's loss.backward() is missing"),
-    (no_backward_at_all, "no backward() ran"),
+    (written_step(d_loop_optimizer="G"),
+     "optimizer_G.step() ran before G's loss went backward, inside D's loop"),
+    (written_step(swap_labels=True), "D's labels are swapped"),
+    (written_step(zero_between=True), "zero_grad() between"),
+    (written_step(d_backward=False), "D's loss.backward() is missing"),
+    (written_step(d_backward=False, g_backward=False), "no backward() ran"),
 ])
 def test_07_4_names_the_slip_that_was_made(answer, words):
     verdict = check_answer("07.4", answer)
