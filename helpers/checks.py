@@ -260,13 +260,18 @@ def is_number(answer: object, expected: float, *, rel_tol: float = 1e-4) -> bool
 
 
 def check_tensor(
-    answer: object, expected: torch.Tensor, *, rtol: float = 1e-5, atol: float = 1e-6
+    answer: object, expected: torch.Tensor, *, rtol: float = 1e-5, atol: float = 1e-6,
+    exact_dtype: bool = False,
 ) -> Feedback:
     """Compare a tensor's type, shape, dtype and values with the expected tensor.
 
     Introduced in notebook 01. Stops at the first difference, in that order,
-    because a shape or dtype slip explains every value after it.
+    because a shape or dtype slip explains every value after it. Another float
+    dtype with the right values (float64 where float32 was expected) is right,
+    with a note; ``exact_dtype=True`` refuses it, for an exercise about dtypes.
     """
+    if not isinstance(exact_dtype, bool):
+        raise TypeError(f"exact_dtype must be True or False, got {exact_dtype!r}")
     if not isinstance(expected, torch.Tensor):
         raise TypeError(f"expected must be a torch.Tensor, got {type(expected).__name__}")
     if isinstance(answer, np.ndarray):
@@ -288,7 +293,8 @@ def check_tensor(
     shape = _shape_verdict(got, tuple(expected.shape), f"shape {got}")
     if not shape:
         return shape
-    if answer.dtype != expected.dtype:
+    both_float = answer.dtype.is_floating_point and expected.dtype.is_floating_point
+    if answer.dtype != expected.dtype and (exact_dtype or not both_float):
         hint = ""
         if answer.dtype.is_floating_point != expected.dtype.is_floating_point:
             hint = ": integer and float tensors differ; .float() or .long() converts."
@@ -296,7 +302,10 @@ def check_tensor(
     got = answer.detach().cpu().double()
     want = expected.detach().cpu().double()
     if torch.allclose(got, want, rtol=rtol, atol=atol, equal_nan=True):
-        return Feedback(True, f"shape {tuple(answer.shape)}, dtype {answer.dtype}, values match.")
+        note = ("" if answer.dtype == expected.dtype
+                else f" ({expected.dtype} expected; another float dtype is fine here)")
+        return Feedback(True, f"shape {tuple(answer.shape)}, dtype {answer.dtype}, values "
+                              f"match{note}.")
     diff = (got - want).abs().nan_to_num(nan=math.inf)
     worst = np.unravel_index(int(diff.argmax()), tuple(diff.shape)) if diff.dim() else ()
     position = tuple(int(i) for i in worst)

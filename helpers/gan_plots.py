@@ -67,6 +67,12 @@ def plot_paintings(
 
 def plot_snapshots(snapshots: dict[int, torch.Tensor], steps: list[int]) -> Figure:
     """G's paintings at several training steps, side by side (notebook 07)."""
+    if not isinstance(snapshots, dict):
+        raise TypeError(f"snapshots must be a dict step -> paintings (the trainer's "
+                        f".snapshots), got {type(snapshots).__name__}")
+    if not isinstance(steps, list | tuple):
+        raise TypeError(f"steps must be a list of snapshot steps {sorted(snapshots)}, "
+                        f"got {type(steps).__name__} {steps!r}")
     if not steps or any(step not in snapshots for step in steps):
         raise ValueError(f"steps must be a non-empty list of snapshot steps "
                          f"{sorted(snapshots)}, got {steps!r}")

@@ -183,6 +183,17 @@ def test_check_tensor_right_answer():
     assert check_tensor(torch.arange(6.0).view(2, 3), torch.arange(6.0).view(2, 3))
 
 
+def test_check_tensor_takes_another_float_dtype_unless_the_dtype_is_the_point():
+    in_float64 = check_tensor(torch.arange(6.0, dtype=torch.float64), torch.arange(6.0))
+    assert in_float64 and "another float dtype is fine here" in in_float64.message
+    strict = check_tensor(torch.arange(6.0, dtype=torch.float64), torch.arange(6.0),
+                          exact_dtype=True)
+    assert not strict and "dtype torch.float64, expected torch.float32" in strict.message
+    assert not check_tensor(torch.arange(6.0, dtype=torch.float64), torch.arange(6.0) + 1)
+    with pytest.raises(TypeError, match="exact_dtype must be True or False"):
+        check_tensor(torch.zeros(1), torch.zeros(1), exact_dtype="yes")
+
+
 @pytest.mark.parametrize(
     "answer, hint",
     [

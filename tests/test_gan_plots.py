@@ -50,6 +50,11 @@ def test_plot_snapshots_one_panel_per_step(trainer):
     assert [ax.get_title() for ax in figure.axes] == ["step 0", "step 40", "step 60"]
     with pytest.raises(ValueError, match=r"snapshot steps \[0, 20, 40, 60\], got \[30\]"):
         plot_snapshots(trainer.snapshots, [30])
+    with pytest.raises(TypeError, match=r"steps must be a list of snapshot steps \[0, 20, 40, "
+                                        r"60\], got int 40"):
+        plot_snapshots(trainer.snapshots, 40)
+    with pytest.raises(TypeError, match=r"snapshots must be a dict step -> paintings"):
+        plot_snapshots(60, [60])
 
 
 def test_plot_history_and_dashboard(trainer):
