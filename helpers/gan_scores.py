@@ -4,14 +4,18 @@ Notebook 06's classifier is the judge. Three scores on a batch of images, each
 blind to something the others see:
 
 - ``confident_share``: the share of images the judge labels with probability
-  ≥ 0.9 (noise and smudges score low; one perfect digit repeated scores high);
+  ≥ 0.9 (one perfect digit repeated scores high; a softmax judge is
+  over-confident off its data, uniform noise passes about half the time, so
+  this score is weak evidence alone);
 - ``class_entropy``: the entropy, in nats, of the histogram of the judge's
   labels: ln 10 ≈ 2.303 when every digit is drawn equally often, near 0 when G
   collapses onto one digit (blind to *how* the digits look);
 - ``frechet_distance``: the Fréchet distance between Gaussians fitted to the
   judge's 64 penultimate-layer features of the images and of held-out real
   digits (the idea behind FID, which uses an ImageNet network instead; small
-  when both the look and the variety match).
+  when both the look and the variety match). In practice torchmetrics'
+  ``FrechetInceptionDistance(feature=...)`` computes it, with
+  ``scipy.linalg.sqrtm`` for the matrix square root written out here.
 
 Together they cannot all be fooled by one trick.
 """

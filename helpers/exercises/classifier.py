@@ -151,7 +151,7 @@ def _as_float(value: object) -> float | str:
 
 @exercise("06.3")
 def confident_share(answer: object) -> Feedback:
-    """A function (model, images) -> share of images whose top class probability exceeds 0.9."""
+    """A function (model, images) -> share of images whose top class probability is >= 0.9."""
     if not callable(answer):
         return Feedback(False, f"expected a function, got {type(answer).__name__}.")
     model, images = _confidence_problem()
@@ -185,15 +185,15 @@ def confident_share(answer: object) -> Feedback:
     with torch.no_grad():
         logits = model(images)
     probabilities = logits.softmax(dim=1)
-    confident = probabilities.max(dim=1).values > 0.9
+    confident = probabilities.max(dim=1).values >= 0.9
     want = confident.float().mean().item()
     slips = {
-        (logits.softmax(dim=0).max(dim=1).values > 0.9).float().mean().item():
+        (logits.softmax(dim=0).max(dim=1).values >= 0.9).float().mean().item():
             "softmax over dim=0 normalises each class across the images; each image's "
             "probabilities are softmax(dim=1).",
-        (logits.max(dim=1).values > 0.9).float().mean().item():
+        (logits.max(dim=1).values >= 0.9).float().mean().item():
             "that thresholds the logits, which are not probabilities: apply softmax first.",
-        (probabilities.argmax(dim=1) > 0.9).float().mean().item():
+        (probabilities.argmax(dim=1) >= 0.9).float().mean().item():
             "argmax gives the class index; the top probability is .max(dim=1).values.",
         float(confident.sum().item()): "that is a count: divide by the number of images.",
         100 * want: "a share between 0 and 1, please, not a percentage.",
