@@ -16,7 +16,7 @@ that envelope. Introduced in notebook 06.
 import json
 import math
 import statistics
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -147,6 +147,25 @@ def measured_across_seeds(name: str, path: Path = MEASURED_PATH) -> Envelope:
     entry = records[name]
     by_path = {key: tuple(values) for key, values in entry["paths"].items()}
     return Envelope(name, tuple(entry["seeds"]), by_path, entry["command"])
+
+
+def print_measured(rows: Mapping[str, tuple], path: Path = MEASURED_PATH) -> None:
+    """Print one line per recorded figure, its label and then its envelope (notebook 06).
+
+    ``rows`` maps a label to ``(name, digits)`` or ``(name, digits, scale, unit)``: the figure's
+    name for ``measured_across_seeds`` and the arguments of ``Envelope.describe``. The labels are
+    padded to one width, so the envelopes line up.
+    """
+    if not isinstance(rows, Mapping) or not rows:
+        raise TypeError(f"rows must be a non-empty dict label -> (name, digits[, scale, unit]), "
+                        f"got {rows!r}")
+    width = max(len(label) for label in rows) + 1
+    for label, row in rows.items():
+        if not isinstance(row, tuple) or len(row) not in (2, 4):
+            raise ValueError(f"row {label!r} must be (name, digits) or (name, digits, scale, "
+                             f"unit), got {row!r}")
+        name, *style = row
+        print(f"{label + ':':<{width}} {measured_across_seeds(name, path).describe(*style)}")
 
 
 def record_across_seeds(record: SeedRange, path: Path = MEASURED_PATH) -> None:

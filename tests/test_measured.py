@@ -4,7 +4,13 @@ import json
 
 import pytest
 
-from helpers.measured import Envelope, SeedRange, measured_across_seeds, record_across_seeds
+from helpers.measured import (
+    Envelope,
+    SeedRange,
+    measured_across_seeds,
+    print_measured,
+    record_across_seeds,
+)
 
 
 def test_each_path_keeps_its_row_and_the_other_figures_stay(tmp_path):
@@ -62,3 +68,18 @@ def test_unknown_names_and_malformed_records_are_errors(tmp_path):
         record_across_seeds({"name": "x"}, tmp_path / "m.json")
     with pytest.raises(TypeError, match="str"):
         measured_across_seeds(3)
+
+
+def test_print_measured_lines_up_one_envelope_per_label(tmp_path, capsys):
+    path = tmp_path / "measured.json"
+    record_across_seeds(SeedRange("a.share", (0, 1, 2), (0.5, 0.75, 0.625)), path)
+    record_across_seeds(SeedRange("a.epochs", (0, 1, 2), (10.0, 14.0, 12.0)), path)
+    print_measured({"share": ("a.share", 1, 100, " %"), "best epoch": ("a.epochs", 0)}, path)
+    assert capsys.readouterr().out.splitlines() == [
+        "share:      50.0–75.0 % (median 62.5 %) over seeds 0–2",
+        "best epoch: 10–14 (median 12) over seeds 0–2",
+    ]
+    with pytest.raises(ValueError, match="must be \\(name, digits\\)"):
+        print_measured({"share": ("a.share",)}, path)
+    with pytest.raises(TypeError, match="non-empty dict"):
+        print_measured({}, path)
