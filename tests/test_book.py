@@ -13,6 +13,7 @@ from book.build import (
     NOTEBOOKS,
     REPO_ROOT,
     glossary_page,
+    markdown_cells,
     markdown_section,
     notebook_for_book,
     npm_integrity,
@@ -38,11 +39,8 @@ def test_glossary_has_every_key_term_of_notebook_00_in_english_and_chinese():
     assert "```{glossary}\ntensor\n张量\n  an n-dimensional array" in glossary
     assert "backpropagation\n反向传播\n" in glossary
     # One entry per row of the table, each linked to the notebook that introduces the term.
-    section = next(
-        "".join(cell["source"])
-        for cell in json.loads((NOTEBOOKS / "00_start_here.ipynb").read_text())["cells"]
-        if "".join(cell["source"]).startswith("## Key terms")
-    )
+    section = next(cell for cell in markdown_cells(NOTEBOOKS / "00_start_here.ipynb")
+                   if cell.startswith("## Key terms"))
     assert glossary.count("First in [notebook") == len(table_rows(section))
     assert "First in [notebook 03b](notebooks/03b_autograd_engine.ipynb)." in glossary
     assert "…." not in glossary

@@ -119,16 +119,27 @@ def collapsed_ks(answer: object) -> Feedback:
     return check_number(answer, 0.8, rel_tol=0, abs_tol=0.005, slips=slips, reveal=False)
 
 
-def _train(train_step: Callable, steps: int) -> tuple[torch.nn.Module, torch.nn.Module]:
+def _fresh_game() -> tuple[torch.nn.Module, torch.nn.Module, torch.optim.Optimizer,
+                            torch.optim.Optimizer, torch.Generator]:
+    """The same small G and D, their Adam optimizers and the batches' generator, for every run
+    the checker compares."""
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(6)
         G, D = build_generator(hidden=16), build_discriminator(hidden=16)
     optimizer_G = torch.optim.Adam(G.parameters(), lr=1e-2, betas=(0.5, 0.999))
     optimizer_D = torch.optim.Adam(D.parameters(), lr=1e-2, betas=(0.5, 0.999))
-    rng = torch.Generator().manual_seed(6)
+    return G, D, optimizer_G, optimizer_D, torch.Generator().manual_seed(6)
+
+
+def _batch(rng: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    """Eight real paintings and eight ideas."""
+    return artist_work(8, generator=rng), torch.randn(8, 5, generator=rng)
+
+
+def _train(train_step: Callable, steps: int) -> tuple[torch.nn.Module, torch.nn.Module]:
+    G, D, optimizer_G, optimizer_D, rng = _fresh_game()
     for _ in range(steps):
-        real, ideas = artist_work(8, generator=rng), torch.randn(8, 5, generator=rng)
-        train_step(G, D, optimizer_G, optimizer_D, real, ideas)
+        train_step(G, D, optimizer_G, optimizer_D, *_batch(rng))
     return G, D
 
 
@@ -218,19 +229,13 @@ def _trace_one_call(train_step: Callable) -> list[str]:
                 output.register_hook(note(event))
         return watch
 
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(6)
-        G, D = build_generator(hidden=16), build_discriminator(hidden=16)
-    optimizer_G = torch.optim.Adam(G.parameters(), lr=1e-2, betas=(0.5, 0.999))
-    optimizer_D = torch.optim.Adam(D.parameters(), lr=1e-2, betas=(0.5, 0.999))
+    G, D, optimizer_G, optimizer_D, rng = _fresh_game()
     G.register_forward_hook(watch_backward("backward G"))
     D.register_forward_hook(watch_backward("backward D"))
     optimizer_G.register_step_post_hook(note("step G"))
     optimizer_D.register_step_post_hook(note("step D"))
-    rng = torch.Generator().manual_seed(6)
     try:
-        train_step(G, D, optimizer_G, optimizer_D, artist_work(8, generator=rng),
-                   torch.randn(8, 5, generator=rng))
+        train_step(G, D, optimizer_G, optimizer_D, *_batch(rng))
     except Exception:  # the events up to the error are the evidence
         pass
     return events
