@@ -18,16 +18,10 @@ import torch
 
 from benchmarks.budgets import Check
 from benchmarks.numeric_paths import current_path
-from helpers.classifier import (
-    RECIPE,
-    Recipe,
-    TrainingHistory,
-    evaluate,
-    new_classifier,
-    train_classifier,
-    train_recipe,
-)
+from helpers.classifier import RECIPE, Recipe, TrainingHistory, train_classifier, train_recipe
+from helpers.digit_models import new_classifier
 from helpers.digits import DigitSplit, split_digits, subset_per_class
+from helpers.evaluation import evaluate
 from helpers.measured import SeedRange, measured_across_seeds, record_across_seeds
 
 CNN_MIN_TEST_ACCURACY = 0.98

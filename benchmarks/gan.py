@@ -15,7 +15,8 @@ import time
 
 from benchmarks.budgets import Check
 from benchmarks.numeric_paths import current_path
-from helpers.gan import NOTEBOOK_RECIPE, NOTEBOOK_STEPS, SEED_RECIPE, GanRecipe, GanTrainer
+from helpers.gan_recipe import NOTEBOOK_RECIPE, NOTEBOOK_STEPS, SEED_RECIPE, GanRecipe
+from helpers.gan_trainer import GanTrainer
 from helpers.measured import Envelope, SeedRange, measured_across_seeds, record_across_seeds
 from helpers.paintings import QUALITY_TARGETS, meets_targets
 

@@ -6,7 +6,7 @@ its own idea.
 """
 
 from helpers.broadcasting import broadcast_explorer, explain_broadcast, plot_broadcast
-from helpers.checks import Feedback, check_function, check_number, check_shape, check_tensor
+from helpers.checks import check_function, check_number, check_tensor
 from helpers.environment import (
     check_environment,
     default_device,
@@ -15,7 +15,9 @@ from helpers.environment import (
     setup,
 )
 from helpers.exercises import check_answer, exercise_ids
+from helpers.feedback import Feedback
 from helpers.graph import draw_graph, trace_graph
+from helpers.shape_checks import check_shape
 from helpers.tangent import tangent_explorer
 
 __all__ = [

@@ -16,6 +16,7 @@ import torch
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from helpers import arguments
 from helpers.widgets import Explorer
 
 STRETCHED_COLOR = "#f6c667"
@@ -214,6 +215,8 @@ class BroadcastExplorer(Explorer):
     """
 
     def __init__(self, shape_a: str = "1, 2", shape_b: str = "3, 1") -> None:
+        arguments.text(shape_a, "shape_a")
+        arguments.text(shape_b, "shape_b")
         self.box_a = widgets.Text(value=shape_a, description="shape A", continuous_update=False)
         self.box_b = widgets.Text(value=shape_b, description="shape B", continuous_update=False)
         super().__init__([self.box_a, self.box_b])
@@ -248,9 +251,4 @@ def broadcast_explorer(shape_a: str = "1, 2", shape_b: str = "3, 1") -> Broadcas
 
     Introduced in notebook 01: type two shapes, press Enter, read the verdict.
     """
-    if not isinstance(shape_a, str) or not isinstance(shape_b, str):
-        raise TypeError(
-            f"shapes are typed text like '1, 2', got {type(shape_a).__name__} "
-            f"and {type(shape_b).__name__}"
-        )
     return BroadcastExplorer(shape_a, shape_b)

@@ -1,172 +1,23 @@
 """Answer checks that explain what is wrong (introduced in notebook 01).
 
 Each check compares a learner's answer with the expected one and returns a
-``Feedback``: truthy when right, and always a sentence saying what was found,
-what was expected and, when a common slip explains the gap, a hint.
+``Feedback`` (``helpers.feedback``): numbers, tensors and functions here, shapes
+in ``helpers.shape_checks``.
 """
 
 import copy
 import math
 import numbers
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import torch
 
+from helpers import arguments
+from helpers.feedback import RETURNED_NONE, Feedback
+from helpers.shape_checks import shape_verdict
+
 Slip = tuple[Callable[..., object], str]
-
-# What every exercise says to a function that returned None: an untouched `...` body, or a
-# missing `return`.
-RETURNED_NONE = "your function returned None: is a `return` missing?"
-
-
-@dataclass(frozen=True)
-class Feedback:
-    """The verdict on one answer: ``passed`` and a message for the learner.
-
-    Introduced in notebook 01. Displays as its message, so a check at the end
-    of a cell shows the learner a sentence, not an object.
-    """
-
-    passed: bool
-    message: str
-
-    def __bool__(self) -> bool:
-        return self.passed
-
-    def __repr__(self) -> str:
-        return ("Correct: " if self.passed else "Not yet: ") + self.message
-
-
-def _is_size(value: object) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool | np.bool_)
-
-
-def _as_shape(value: object, what: str) -> tuple[int, ...]:
-    if isinstance(value, torch.Tensor | np.ndarray):
-        return tuple(value.shape)
-    if isinstance(value, torch.Size | tuple | list) and all(_is_size(d) for d in value):
-        return tuple(int(d) for d in value)
-    raise TypeError(
-        f"{what} must be a shape (tuple of ints, torch.Size) or a tensor, "
-        f"got {type(value).__name__} {value!r}"
-    )
-
-
-def _integer_values(answer: object) -> tuple[int, ...] | None:
-    """The values of a short 1-d integer tensor or NumPy array; None for anything else.
-
-    Short: no longer than a shape can be (64 dimensions), so no long tensor is copied.
-    """
-    if isinstance(answer, torch.Tensor):
-        dtype = answer.dtype
-        integer = not (dtype.is_floating_point or dtype.is_complex or dtype == torch.bool)
-    elif isinstance(answer, np.ndarray):
-        integer = np.issubdtype(answer.dtype, np.integer)
-    else:
-        return None
-    if not integer or answer.ndim != 1 or answer.shape[0] > 64:
-        return None
-    return tuple(int(v) for v in answer.tolist())
-
-
-def _sizes_in_array(answer: object, want: tuple[int, ...]) -> tuple[int, ...] | None:
-    """The values of a 1-d integer tensor/array written where a shape was asked, if they are sizes.
-
-    ``np.array([784, 64])`` answers "what shape?" with the sizes, not with a tensor of
-    shape (2,). The values are read as the shape when they are ``want`` itself, or when
-    there are as many as ``want`` has dimensions and none is negative (a wrong shape,
-    then judged as one); a tensor whose own shape is ``want`` is always its shape.
-    """
-    values = _integer_values(answer)
-    if values is None or (len(values),) == want:
-        return None
-    if values == want or (len(values) == len(want) and min(values, default=0) >= 0):
-        return values
-    return None
-
-
-def shape_meant(answer: object, expected: Sequence[int] | torch.Size) -> tuple[int, ...]:
-    """The shape an answer to "what shape?" stands for, as ``check_shape`` reads it.
-
-    Introduced in notebook 01, whose exercise checkers use it to name the slip in a
-    wrong shape. A tuple or list of ints or a ``torch.Size`` is the shape; a tensor or
-    array stands for its own shape, except a 1-d integer one holding sizes, like
-    ``np.array([784, 64])``: its values are the shape. Raises ``TypeError`` for
-    anything else.
-    """
-    want = _as_shape(expected, "expected")
-    sizes = _sizes_in_array(answer, want)
-    return sizes if sizes is not None else _as_shape(answer, "answer")
-
-
-def _looks_like_a_shape(text: str) -> bool:
-    inner = text.strip().strip("()[]").replace(",", " ").split()
-    return bool(inner) and all(part.isascii() and part.isdigit() for part in inner)
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" + ("" if number == 1 else "s")
-
-
-def _shape_verdict(got: tuple[int, ...], want: tuple[int, ...], found: str) -> Feedback:
-    """The verdict on a shape; ``found`` says what was compared ("shape (2, 3)")."""
-    if got == want:
-        return Feedback(True, f"{found}.")
-    message = f"{found}, expected {want}"
-    if len(got) != len(want):
-        if tuple(d for d in got if d != 1) == tuple(d for d in want if d != 1):
-            hint = "only size-1 dimensions differ: unsqueeze() or squeeze()?"
-        else:
-            hint = f"{_count(len(got), 'dimension')} instead of {len(want)}."
-    elif got == tuple(reversed(want)) or sorted(got) == sorted(want):
-        hint = "the same sizes in another order: did you transpose?"
-    elif math.prod(got) == math.prod(want):
-        hint = "the same number of elements arranged differently: check view()/reshape()."
-    else:
-        hint = f"{_count(math.prod(got), 'element')} instead of {math.prod(want)}."
-    return Feedback(False, f"{message}: {hint}")
-
-
-def check_shape(answer: object, expected: Sequence[int] | torch.Size) -> Feedback:
-    """Compare a shape (or the shape of a tensor/array) with the expected one.
-
-    Introduced in notebook 01. Accepts a tuple or list of ints (NumPy ints
-    too), a ``torch.Size``, a tensor/array whose shape is meant, or the sizes
-    written as a 1-d integer array (see ``shape_meant``; the feedback then says
-    that a shape is written as a tuple). Hints at the usual causes: swapped axes
-    (transpose), a missing or extra dimension (unsqueeze/squeeze), or the right
-    number of elements in the wrong arrangement (view/reshape).
-    """
-    want = _as_shape(expected, "expected")
-    try:
-        got = shape_meant(answer, want)
-    except TypeError:
-        hint = ""
-        if isinstance(answer, str) and _looks_like_a_shape(answer):
-            hint = ": write it as a tuple, without quotes, like (2, 3)"
-        return Feedback(
-            False,
-            f"expected a shape (a tuple of ints, a torch.Size or a tensor), "
-            f"got {type(answer).__name__} {answer!r}{hint}",
-        )
-    if _sizes_in_array(answer, want) is None:
-        verdict = _shape_verdict(got, want, f"shape {got}")
-        values = _integer_values(answer)
-        if verdict or values is None or len(values) > 8:
-            return verdict
-        return Feedback(
-            False,
-            f"{verdict.message} A tensor or array stands for its own shape; if you meant its "
-            f"values {values} as the sizes, write them as a tuple.",
-        )
-    kind = "tensor" if isinstance(answer, torch.Tensor) else "NumPy array"
-    if got == want:
-        return Feedback(
-            True, f"shape {got}, given as a {kind} of its sizes; as a shape it is the tuple {got}."
-        )
-    return _shape_verdict(got, want, f"the sizes {got} (given as a {kind})")
 
 
 def _number_or_verdict(answer: object) -> tuple[float | None, str, Feedback | None]:
@@ -209,6 +60,11 @@ def _number_or_verdict(answer: object) -> tuple[float | None, str, Feedback | No
     return float(answer), note, None
 
 
+def _check_tolerances(relative: object, absolute: object, names: tuple[str, str]) -> None:
+    for value, name in zip((relative, absolute), names, strict=True):
+        arguments.number(value, name, minimum=0)
+
+
 def check_number(
     answer: object,
     expected: float,
@@ -227,8 +83,11 @@ def check_number(
     ``reveal=False`` keeps the expected value out of the message, for an
     exercise whose answer is the number itself.
     """
-    if isinstance(expected, bool) or not isinstance(expected, int | float):
-        raise TypeError(f"expected must be an int or float, got {type(expected).__name__}")
+    arguments.number(expected, "expected")
+    _check_tolerances(rel_tol, abs_tol, ("rel_tol", "abs_tol"))
+    if slips is not None:
+        arguments.instance(slips, "slips", Mapping, "a dict wrong value -> what it means")
+    arguments.flag(reveal, "reveal")
     value, note, refusal = _number_or_verdict(answer)
     if refusal is not None:
         return refusal
@@ -256,6 +115,7 @@ def is_number(answer: object, expected: float, *, rel_tol: float = 1e-4) -> bool
     Introduced in notebook 02, where exercise checks use it to recognise a
     known wrong answer (a value that is ``y`` instead of ``dy/dx``) and name it.
     """
+    arguments.number(rel_tol, "rel_tol", minimum=0)
     return bool(check_number(answer, expected, rel_tol=rel_tol))
 
 
@@ -270,10 +130,9 @@ def check_tensor(
     dtype with the right values (float64 where float32 was expected) is right,
     with a note; ``exact_dtype=True`` refuses it, for an exercise about dtypes.
     """
-    if not isinstance(exact_dtype, bool):
-        raise TypeError(f"exact_dtype must be True or False, got {exact_dtype!r}")
-    if not isinstance(expected, torch.Tensor):
-        raise TypeError(f"expected must be a torch.Tensor, got {type(expected).__name__}")
+    arguments.flag(exact_dtype, "exact_dtype")
+    arguments.instance(expected, "expected", torch.Tensor, "a torch.Tensor")
+    _check_tolerances(rtol, atol, ("rtol", "atol"))
     if isinstance(answer, np.ndarray):
         return Feedback(
             False,
@@ -290,7 +149,7 @@ def check_tensor(
         return Feedback(False, f"expected a torch.Tensor, got {type(answer).__name__}.")
     # The answer is a tensor here, so only its own shape counts, never its values as sizes.
     got = tuple(answer.shape)
-    shape = _shape_verdict(got, tuple(expected.shape), f"shape {got}")
+    shape = shape_verdict(got, tuple(expected.shape), f"shape {got}")
     if not shape:
         return shape
     both_float = answer.dtype.is_floating_point and expected.dtype.is_floating_point
@@ -371,8 +230,11 @@ def check_function(
     values, or the same exception), the feedback adds that sentence. Every call
     gets its own copy of the input.
     """
-    if not callable(reference):
-        raise TypeError(f"reference must be callable, got {type(reference).__name__}")
+    arguments.function(reference, "reference")
+    if isinstance(slips, str | bytes) or not isinstance(slips, Sequence) or not all(
+            isinstance(slip, tuple) and len(slip) == 2 and callable(slip[0])
+            and isinstance(slip[1], str) for slip in slips):
+        raise TypeError(f"slips must be a list of (function, sentence) pairs, got {slips!r}")
     if isinstance(inputs, str | bytes) or not isinstance(inputs, Sequence) or not inputs:
         raise ValueError(f"inputs must be a non-empty sequence of arguments, got {inputs!r}")
     if not callable(function):

@@ -15,10 +15,11 @@ import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from helpers import arguments
 from helpers.environment import seeded_generator
-from helpers.gan import GanTrainer
 from helpers.gan_plots import draw_history
 from helpers.gan_scores import check_images, judge_outputs, judge_scores
+from helpers.gan_trainer import GanTrainer
 from helpers.image_gan import DigitTask
 from helpers.widgets import (
     ExplainingIntSlider,
@@ -36,8 +37,7 @@ def mosaic(images: torch.Tensor, columns: int = 10) -> torch.Tensor:
     """Images ``(N, 1, 8, 8)`` tiled into one picture, rows of ``columns``, 1-pixel gaps
     (notebook 08)."""
     images = check_images(images)
-    if isinstance(columns, bool) or not isinstance(columns, int) or columns < 1:
-        raise ValueError(f"columns must be a positive int, got {columns!r}")
+    arguments.positive_int(columns, "columns")
     rows = math.ceil(len(images) / columns)
     canvas = torch.zeros(rows * 9 + 1, columns * 9 + 1)
     for index, image in enumerate(images.cpu()):
@@ -47,7 +47,9 @@ def mosaic(images: torch.Tensor, columns: int = 10) -> torch.Tensor:
 
 
 def draw_digits(ax: Axes, images: torch.Tensor, *, columns: int = 10, title: str = "") -> None:
-    """Draw a mosaic of digits on ``ax``, ink dark on white, no axes."""
+    """Draw a mosaic of digits on ``ax``, ink dark on white, no axes (notebook 08)."""
+    arguments.instance(ax, "ax", Axes, "a matplotlib Axes")
+    arguments.text(title, "title")
     ax.imshow(mosaic(images, columns).numpy(), cmap="gray_r", vmin=0, vmax=1)
     ax.set_title(title)
     ax.axis("off")
@@ -55,7 +57,9 @@ def draw_digits(ax: Axes, images: torch.Tensor, *, columns: int = 10, title: str
 
 def plot_samples(images: torch.Tensor, *, columns: int = 10, title: str = "") -> Figure:
     """A mosaic of digits as a figure (notebook 08)."""
-    rows = math.ceil(len(check_images(images)) / columns) if columns else 1
+    arguments.positive_int(columns, "columns")
+    arguments.text(title, "title")
+    rows = math.ceil(len(check_images(images)) / columns)
     figure, ax = plt.subplots(figsize=(0.45 * columns + 0.4, 0.45 * rows + 0.6))
     draw_digits(ax, images, columns=columns, title=title)
     figure.tight_layout()
@@ -79,7 +83,8 @@ def plot_digit_dashboard(trainer: GanTrainer) -> Figure:
 
 def snapshot_picture(step: int, images: torch.Tensor) -> Figure:
     """The scrubber's picture of a snapshot: its first 50 digits (notebook 08)."""
-    return plot_samples(images[:50], title=f"samples at step {step}")
+    arguments.integer(step, "step", minimum=0)
+    return plot_samples(check_images(images)[:50], title=f"samples at step {step}")
 
 
 def snapshot_readout(task: DigitTask) -> Callable[[int, torch.Tensor], str]:
@@ -89,6 +94,7 @@ def snapshot_readout(task: DigitTask) -> Callable[[int, torch.Tensor], str]:
     judge = task.judge()
 
     def readout(step: int, images: torch.Tensor) -> str:
+        arguments.integer(step, "step", minimum=0)
         scores = judge_scores(judge, images, task.reference_features())
         return (f"step {step} | confident {scores['confident_share']:.2f} | "
                 f"class entropy {scores['class_entropy']:.2f} | "

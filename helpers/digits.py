@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from helpers import arguments
 from helpers.environment import resolve_seed, seeded_generator
 
 DIGITS_PATH = Path(__file__).resolve().parent / "data" / "digits.csv.gz"
@@ -138,14 +139,16 @@ def subset_per_class(
     Taken from a split's already shuffled part, this is a small stratified
     sample: ``subset_per_class(*split.train, 10)`` gives 100 training images.
     """
-    if not isinstance(images, torch.Tensor) or not isinstance(labels, torch.Tensor):
-        raise TypeError(f"images and labels must be tensors, got {type(images).__name__} "
-                        f"and {type(labels).__name__}")
+    arguments.tensor(images, "images")
+    arguments.tensor(labels, "labels (one class index per image)", dim=1)
     if len(images) != len(labels):
         raise ValueError(f"images and labels must have as many rows, got {len(images)} "
                          f"and {len(labels)}")
-    if isinstance(per_class, bool) or not isinstance(per_class, int):
-        raise TypeError(f"per_class must be an int, got {type(per_class).__name__}")
+    arguments.class_labels(labels, len(images))
+    arguments.positive_int(per_class, "per_class")
+    if len(labels) and (labels.min() < 0 or labels.max() >= N_CLASSES):
+        raise ValueError(f"labels must lie in 0..{N_CLASSES - 1}, got "
+                         f"{int(labels.min())}..{int(labels.max())}")
     counts = torch.bincount(labels, minlength=N_CLASSES)
     if not 1 <= per_class <= int(counts.min()):
         raise ValueError(f"per_class must lie in 1..{int(counts.min())} (the rarest class's "

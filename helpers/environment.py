@@ -15,6 +15,8 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from helpers import arguments
+
 DISTRIBUTION = "tensors-to-gans"
 LOCK = Path(__file__).resolve().parent / "data" / "lock.txt"
 # What the notebooks import, and JupyterLab, which `make lab` opens.
@@ -69,11 +71,7 @@ _session = {"seed": 0}
 
 
 def _check_seed(seed: object, name: str = "seed") -> int:
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"{name} must be an int, got {type(seed).__name__} {seed!r}")
-    if seed < 0:
-        raise ValueError(f"{name} must be >= 0, got {seed}")
-    return seed
+    return arguments.integer(seed, name, minimum=0)
 
 
 def setup(seed: int = 0) -> torch.device:
@@ -170,6 +168,15 @@ def _installed_version(package: str) -> str | None:
         return None
 
 
+def _version(text: object, name: str) -> Version:
+    if not isinstance(text, str):
+        raise TypeError(f"{name} must be a version like '2.13.0', got {type(text).__name__}")
+    try:
+        return Version(text)
+    except InvalidVersion:
+        raise ValueError(f"{name} must be a version like '2.13.0', got {text!r}") from None
+
+
 def version_status(installed: str | None, tested: str,
                    supported: SpecifierSet | str = "") -> str:
     """How an installed version compares with the tested one (introduced in notebook 00).
@@ -178,16 +185,15 @@ def version_status(installed: str | None, tested: str,
     supported range" when ``supported`` (a specifier such as ``">=2.9,<3"``) admits it; "outside
     the supported range"; or "MISSING".
     """
-    if not isinstance(tested, str):
-        raise TypeError(f"tested must be a version string, got {type(tested).__name__}")
+    want = _version(tested, "tested")
+    have = None if installed is None else _version(installed, "installed")
+    if not isinstance(supported, SpecifierSet | str):
+        raise TypeError(f"supported must be a range like '>=2.9,<3' (a str or a SpecifierSet), "
+                        f"got {type(supported).__name__}")
     try:
         supported = SpecifierSet(str(supported))
-        want = Version(tested)
-        have = None if installed is None else Version(installed)
-    except (InvalidSpecifier, InvalidVersion) as error:
-        raise ValueError(
-            f"expected versions like '2.13.0' and a range like '>=2.9,<3': {error}"
-        ) from None
+    except InvalidSpecifier:
+        raise ValueError(f"supported must be a range like '>=2.9,<3', got {supported!r}") from None
     if have is None:
         return "MISSING: `make lab` installs it"
     if have.release == want.release:

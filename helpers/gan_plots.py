@@ -15,7 +15,9 @@ from IPython.display import DisplayHandle, display
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from helpers.gan import GanTrainer, ideal_losses
+from helpers import arguments
+from helpers.gan import ideal_losses
+from helpers.gan_trainer import HISTORY_KEYS, GanTrainer
 from helpers.paintings import PAINT_POINTS, gan_quality, lower_bound, upper_bound
 from helpers.widgets import ExplainingSelectionSlider, Explorer, figure_to_png
 
@@ -33,8 +35,11 @@ def draw_paintings(
     color: str = FAKE_COLOR,
 ) -> None:
     """Draw the bounds, the band between them and up to ``max_curves`` paintings on ``ax``."""
-    if not isinstance(paintings, torch.Tensor) or paintings.dim() != 2:
-        raise TypeError(f"paintings must be a 2-D torch.Tensor, got {type(paintings).__name__}")
+    arguments.instance(ax, "ax", Axes, "a matplotlib Axes")
+    arguments.tensor(paintings, "paintings", dim=2, columns=len(PAINT_POINTS))
+    arguments.text(title, "title")
+    arguments.positive_int(max_curves, "max_curves")
+    arguments.text(color, "color")
     x = PAINT_POINTS.numpy()
     ax.fill_between(x, lower_bound(PAINT_POINTS).numpy(), upper_bound(PAINT_POINTS).numpy(),
                     color="0.9", label="between the bounds")
@@ -58,6 +63,7 @@ def plot_paintings(
 
     Fakes are drawn red by default; pass ``color=ARTIST_COLOR`` for real ones.
     """
+    arguments.tensor(paintings, "paintings", dim=2, columns=len(PAINT_POINTS))
     figure, ax = plt.subplots(figsize=(5.0, 3.5))
     draw_paintings(ax, paintings, title=title, max_curves=max_curves, color=color)
     ax.legend(loc="upper center", fontsize=8)
@@ -90,9 +96,21 @@ def _moving_average(values: list[float], window: int) -> np.ndarray:
     return np.convolve(series, np.ones(window) / window, mode="valid")
 
 
+def _check_history(history: object) -> None:
+    arguments.instance(history, "history", dict, "a trainer's history (a dict)")
+    missing = [key for key in HISTORY_KEYS if key not in history]
+    if missing or not history["loss_d"]:
+        raise ValueError(f"history must be a trainer's history with at least one step recorded, "
+                         f"keys {list(HISTORY_KEYS)}; got keys {sorted(history)}")
+
+
 def draw_history(loss_ax: Axes, prob_ax: Axes, history: dict[str, list[float]],
                  window: int = 50) -> None:
     """Losses (with their values at equilibrium) and D's outputs (with 1/2), smoothed."""
+    arguments.instance(loss_ax, "loss_ax", Axes, "a matplotlib Axes")
+    arguments.instance(prob_ax, "prob_ax", Axes, "a matplotlib Axes")
+    _check_history(history)
+    arguments.positive_int(window, "window")
     ideal = ideal_losses()
     for key, color in (("loss_d", REAL_COLOR), ("loss_g", FAKE_COLOR)):
         smooth = _moving_average(history[key], window)
@@ -113,8 +131,8 @@ def draw_history(loss_ax: Axes, prob_ax: Axes, history: dict[str, list[float]],
 
 def plot_history(history: dict[str, list[float]], *, window: int = 50) -> Figure:
     """Loss curves and D(real)/D(fake), moving averages over ``window`` steps (notebook 07)."""
-    if not isinstance(history, dict) or not history.get("loss_d"):
-        raise ValueError("history must be a trainer's history with at least one step recorded")
+    _check_history(history)
+    arguments.positive_int(window, "window")
     figure, (loss_ax, prob_ax) = plt.subplots(1, 2, figsize=(9.0, 3.2))
     draw_history(loss_ax, prob_ax, history, window)
     figure.tight_layout()
@@ -153,11 +171,11 @@ class LiveView:
         label: str = "live training view",
         picture: Callable[[GanTrainer], Figure] | None = None,
     ) -> None:
-        if isinstance(redraw_every, bool) or not isinstance(redraw_every, int) or redraw_every < 1:
-            raise ValueError(f"redraw_every must be a positive int, got {redraw_every!r}")
-        if picture is not None and not callable(picture):
-            raise TypeError(f"picture must be a function trainer -> Figure, got "
-                            f"{type(picture).__name__}")
+        arguments.instance(trainer, "trainer", GanTrainer, "a GanTrainer")
+        arguments.positive_int(redraw_every, "redraw_every")
+        arguments.text(label, "label")
+        if picture is not None:
+            arguments.function(picture, "picture")
         self.redraw_every = redraw_every
         self.label = label
         self.picture = picture or plot_dashboard
@@ -181,6 +199,7 @@ def snapshot_readout(step: int, paintings: torch.Tensor) -> str:
 
     For example ``step 1500 | frac_between 0.87 | a_mean 1.49 | a_std 0.29 | a_ks 0.08``.
     """
+    arguments.integer(step, "step", minimum=0)
     quality = gan_quality(paintings)
     return (f"step {step} | frac_between {quality['frac_between']:.2f} | "
             f"a_mean {quality['a_mean']:.2f} | a_std {quality['a_std']:.2f} | "
@@ -189,6 +208,7 @@ def snapshot_readout(step: int, paintings: torch.Tensor) -> str:
 
 def plot_snapshot_paintings(step: int, paintings: torch.Tensor) -> Figure:
     """The scrubber's picture of one snapshot of paintings (notebook 07)."""
+    arguments.integer(step, "step", minimum=0)
     return plot_paintings(paintings, title=f"G's paintings at step {step}")
 
 
@@ -211,9 +231,8 @@ class SnapshotExplorer(Explorer):
         if not isinstance(snapshots, dict) or not snapshots:
             raise ValueError("snapshots must be a non-empty dict step -> samples "
                              "(train with snapshot_every)")
-        if not callable(picture) or not callable(readout):
-            raise TypeError("picture and readout must be functions (step, samples) -> "
-                            "Figure and -> str")
+        arguments.function(picture, "picture")
+        arguments.function(readout, "readout")
         self.picture_of, self.readout_of = picture, readout
         self.snapshots = dict(sorted(snapshots.items()))
         self.slider = ExplainingSelectionSlider(

@@ -25,6 +25,8 @@ import math
 import torch
 from torch import nn
 
+from helpers import arguments
+
 CONFIDENT = 0.9
 MAX_ENTROPY = math.log(10)  # every one of the ten digits drawn equally often
 
@@ -53,8 +55,22 @@ def check_images(images: object) -> torch.Tensor:
     return images
 
 
+def _check_judge(judge: object) -> nn.Module:
+    arguments.instance(judge, "judge", nn.Module, "a classifier with features() (load_judge())")
+    if not callable(getattr(judge, "features", None)):
+        raise TypeError(f"judge must have a features() method, as load_judge()'s CNN has; "
+                        f"got {type(judge).__name__}")
+    return judge
+
+
+def _check_probabilities(probabilities: object) -> torch.Tensor:
+    """One row of class probabilities per image: ``(N, classes)``, N >= 1."""
+    return arguments.tensor(probabilities, "probabilities", dim=2, floating=True)
+
+
 def judge_outputs(judge: nn.Module, images: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """The judge's class probabilities and 64 features for ``images``, on the CPU, in float64."""
+    judge = _check_judge(judge)
     images = check_images(images)
     device = next(judge.parameters()).device
     judge.eval()
@@ -67,13 +83,16 @@ def judge_outputs(judge: nn.Module, images: torch.Tensor) -> tuple[torch.Tensor,
 
 def confident_share(probabilities: torch.Tensor) -> float:
     """The share of images whose most likely class has probability ≥ 0.9 (notebook 08)."""
+    _check_probabilities(probabilities)
     return (probabilities.max(dim=1).values >= CONFIDENT).double().mean().item()
 
 
 def class_entropy(probabilities: torch.Tensor) -> float:
     """Entropy (nats) of the histogram of predicted classes (notebook 08).
 
-    ln 10 when every class is predicted equally often, 0 when one class takes all."""
+    ln 10 when every class is predicted equally often, 0 when one class takes all.
+    ``torch.distributions.Categorical(probs=shares).entropy()`` computes the same."""
+    _check_probabilities(probabilities)
     counts = torch.bincount(probabilities.argmax(dim=1), minlength=probabilities.shape[1])
     shares = counts[counts > 0].double() / counts.sum()
     return -(shares * shares.log()).sum().item() + 0.0  # + 0.0 turns -0.0 into 0.0
@@ -108,8 +127,9 @@ def judge_scores(
     """The three scores of ``images`` (notebook 08).
 
     ``reference_features``: the judge's features of held-out real digits
-    (``judge_outputs(judge, test_images)[1]``).
+    (``judge_outputs(judge, validation_images)[1]``).
     """
+    arguments.tensor(reference_features, "reference_features", dim=2, floating=True)
     probabilities, features = judge_outputs(judge, images)
     return {
         "confident_share": confident_share(probabilities),

@@ -5,8 +5,10 @@ correct step (``gan_step``), recipe, seeded random stream, moving average and
 atomic checkpoints. G and D are MLPs with two hidden layers; pixels are scaled
 to [-1, 1] and G ends in ``tanh``. A conditional task appends a one-hot label
 to G's ideas and to D's input. Training data is the judge's own training split
-(notebook 06's ``split_digits(0)``), so the held-out test digits the Fréchet
-distance compares with were seen by neither the judge nor the GAN.
+(notebook 06's ``split_digits(0)``). Its validation digits are the reference every
+score and every choice uses; its test digits are scored once, for the number the
+notebook reports (``test_frechet_distance``), as notebook 06 teaches. Neither was
+seen by the judge's or the GAN's gradient steps.
 """
 
 import dataclasses
@@ -14,10 +16,17 @@ import dataclasses
 import torch
 from torch import nn
 
-from helpers.classifier import JUDGE_SEED, load_judge
+from helpers import arguments
 from helpers.digits import N_CLASSES, split_digits
-from helpers.gan import GanRecipe, GanTrainer
-from helpers.gan_scores import judge_outputs, judge_scores, requested_class_accuracy
+from helpers.gan_recipe import GanRecipe
+from helpers.gan_scores import (
+    frechet_distance,
+    judge_outputs,
+    judge_scores,
+    requested_class_accuracy,
+)
+from helpers.gan_trainer import GanTrainer
+from helpers.judge import JUDGE_SEED, load_judge
 
 N_PIXELS = 64
 DIGIT_IDEAS = 32
@@ -88,9 +97,10 @@ class DigitTask:
         split = split_digits(JUDGE_SEED)
         self.images = split.train_images.reshape(-1, N_PIXELS)
         self.labels = split.train_labels
+        self.validation_images = split.val_images
         self.test_images = split.test_images
         self._judge = None
-        self._reference = None
+        self._features: dict[str, torch.Tensor] = {}
 
     def build(self, recipe: GanRecipe) -> tuple[nn.Module, nn.Module]:
         """G: ideas (+ label) → 2 × hidden ReLU → 64 (tanh); D: 64 (+ label) → 2 × hidden
@@ -126,22 +136,44 @@ class DigitTask:
         return self._judge
 
     def reference_features(self) -> torch.Tensor:
-        """The judge's features of the held-out test digits, computed once."""
-        if self._reference is None:
-            self._reference = judge_outputs(self.judge(), self.test_images)[1]
-        return self._reference
+        """The judge's features of the 360 validation digits: the reference of every score
+        and every choice in notebook 08."""
+        return self._judge_features("validation", self.validation_images)
+
+    def test_features(self) -> torch.Tensor:
+        """The judge's features of the 359 test digits, for the one score reported at the end
+        of notebook 08 (``test_frechet_distance``)."""
+        return self._judge_features("test", self.test_images)
+
+    def _judge_features(self, split: str, images: torch.Tensor) -> torch.Tensor:
+        if split not in self._features:
+            self._features[split] = judge_outputs(self.judge(), images)[1]
+        return self._features[split]
+
+    def _fakes(
+        self, trainer: GanTrainer, n_samples: int, average: bool
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """``n_samples`` fakes from the evaluation's own seed, and the classes asked for."""
+        rng = torch.Generator().manual_seed(_EVALUATION_SEED)
+        ideas = trainer.ideas(n_samples, rng)
+        requested = torch.arange(n_samples) % N_CLASSES if self.conditional else None
+        return trainer.paint(ideas, requested, average=average), requested
 
     def evaluate(
         self, trainer: GanTrainer, n_samples: int, average: bool = True
     ) -> dict[str, float]:
-        """The judge's three scores of ``n_samples`` fakes; for a conditional task also the
-        share the judge labels with the class that was asked for."""
+        """The judge's three scores of ``n_samples`` fakes against the validation digits; for
+        a conditional task also the share the judge labels with the class that was asked for."""
         judge = self.judge()
-        rng = torch.Generator().manual_seed(_EVALUATION_SEED)
-        ideas = trainer.ideas(n_samples, rng)
-        requested = torch.arange(n_samples) % N_CLASSES if self.conditional else None
-        images = trainer.paint(ideas, requested, average=average)
+        images, requested = self._fakes(trainer, n_samples, average)
         scores = judge_scores(judge, images, self.reference_features())
         if self.conditional:
             scores["requested_accuracy"] = requested_class_accuracy(judge, images, requested)
         return scores
+
+    def test_frechet_distance(self, trainer: GanTrainer, n_samples: int = 1000) -> float:
+        """The Fréchet distance of the same fakes as ``evaluate`` to the test digits: the
+        number reported once, after every choice was made on the validation digits."""
+        arguments.integer(n_samples, "n_samples", minimum=2)
+        images, _ = self._fakes(trainer, n_samples, average=True)
+        return frechet_distance(judge_outputs(self.judge(), images)[1], self.test_features())

@@ -15,6 +15,7 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
+from helpers import arguments
 from helpers.training import _check_two_layer, train_by_hand
 from helpers.widgets import ExplainingLogSlider, Explorer
 
@@ -112,11 +113,7 @@ def describe_run(learning_rate: float, losses: Sequence[float]) -> str:
     "too slow" when it kept more than half of its first value, else "learning".
     The learning-rate explorer shows the same line with the verdict in bold.
     """
-    if not _is_number(learning_rate):
-        raise TypeError(
-            f"learning_rate must be a number, got {type(learning_rate).__name__} "
-            f"{learning_rate!r}"
-        )
+    arguments.number(learning_rate, "learning_rate", minimum=0, strict=True)
     rate, verdict, detail = _judge(float(learning_rate), _as_losses(losses, "losses"))
     return f"{rate}: {verdict}, {detail}"
 
@@ -142,16 +139,9 @@ class LearningRateExplorer(Explorer):
         learning_rate: float = 1e-6,
     ) -> None:
         _check_two_layer(x, y, w1, w2)
-        if isinstance(epochs, bool) or not isinstance(epochs, int):
-            raise TypeError(f"epochs must be an int, got {type(epochs).__name__} {epochs!r}")
-        if epochs < 1:
-            raise ValueError(f"epochs must be >= 1, got {epochs}")
+        arguments.positive_int(epochs, "epochs")
         low, high = (10.0**exponent for exponent in RATE_EXPONENTS)
-        if not _is_number(learning_rate):
-            raise TypeError(
-                f"learning_rate must be a number, got {type(learning_rate).__name__} "
-                f"{learning_rate!r}"
-            )
+        arguments.number(learning_rate, "learning_rate")
         if not low <= learning_rate <= high:
             raise ValueError(
                 f"learning_rate must lie in the slider's range {low:.1e} to {high:.1e}, "

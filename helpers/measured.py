@@ -20,6 +20,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from helpers import arguments
+
 MEASURED_PATH = Path(__file__).resolve().parent / "data" / "measured_across_seeds.json"
 DEFAULT_PATH = "native"
 
@@ -46,6 +48,10 @@ class SeedRange:
     path: str = DEFAULT_PATH
 
     def __post_init__(self) -> None:
+        arguments.text(self.name, "name")
+        arguments.text(self.command, "command")
+        for field_name in ("seeds", "values"):
+            arguments.instance(getattr(self, field_name), field_name, tuple, "a tuple")
         if not self.seeds or len(self.seeds) != len(self.values):
             raise ValueError(
                 f"{self.name}: need one value per seed, got {len(self.values)} values for "
@@ -128,6 +134,10 @@ class Envelope:
         return math.isfinite(value) and self.low - margin <= value <= self.high + margin
 
 
+def _path(path: object) -> Path:
+    return Path(arguments.instance(path, "path", str | Path, "a path to the record"))
+
+
 def _load(path: Path) -> dict:
     if not path.exists():
         return {}
@@ -137,13 +147,13 @@ def _load(path: Path) -> dict:
 def measured_across_seeds(name: str, path: Path = MEASURED_PATH) -> Envelope:
     """The recorded figure ``name`` over seeds and numeric paths (introduced in notebook 06).
 
-    Raises ``KeyError`` naming the recorded figures when there is none by that name.
+    Raises ``ValueError`` naming the recorded figures when there is none by that name.
     """
-    if not isinstance(name, str):
-        raise TypeError(f"name must be a str, got {type(name).__name__}")
-    records = _load(Path(path))
+    arguments.text(name, "name")
+    records = _load(_path(path))
     if name not in records:
-        raise KeyError(f"no figure {name!r} is recorded; recorded: {sorted(records)}")
+        raise ValueError(f"name must be a recorded figure: no figure {name!r} is recorded; "
+                         f"recorded: {sorted(records)}")
     entry = records[name]
     by_path = {key: tuple(values) for key, values in entry["paths"].items()}
     return Envelope(name, tuple(entry["seeds"]), by_path, entry["command"])
@@ -159,6 +169,7 @@ def print_measured(rows: Mapping[str, tuple], path: Path = MEASURED_PATH) -> Non
     if not isinstance(rows, Mapping) or not rows:
         raise TypeError(f"rows must be a non-empty dict label -> (name, digits[, scale, unit]), "
                         f"got {rows!r}")
+    _path(path)
     width = max(len(label) for label in rows) + 1
     for label, row in rows.items():
         if not isinstance(row, tuple) or len(row) not in (2, 4):
@@ -176,7 +187,7 @@ def record_across_seeds(record: SeedRange, path: Path = MEASURED_PATH) -> None:
     """
     if not isinstance(record, SeedRange):
         raise TypeError(f"record must be a SeedRange, got {type(record).__name__}")
-    path = Path(path)
+    path = _path(path)
     records = _load(path)
     entry = records.get(record.name, {})
     rows = entry.get("paths", {}) if entry.get("seeds") == list(record.seeds) else {}

@@ -13,6 +13,8 @@ import math
 
 import torch
 
+from helpers import arguments
+
 N_POINTS = 15
 PAINT_POINTS = torch.linspace(-1.0, 1.0, N_POINTS)
 BETWEEN_TOLERANCE = 1e-3
@@ -26,13 +28,20 @@ QUALITY_TARGETS: dict[str, tuple[float, float]] = {
 }
 
 
+def _check_paintings(paintings: object, name: str) -> torch.Tensor:
+    """Rows of ``N_POINTS`` values: ``(batch, 15)``."""
+    return arguments.tensor(paintings, name, dim=2, columns=N_POINTS, floating=True)
+
+
 def lower_bound(x: torch.Tensor) -> torch.Tensor:
     """The lowest real painting, ``x²`` (a = 1); introduced in notebook 07."""
+    arguments.tensor(x, "x", floating=True)
     return x**2
 
 
 def upper_bound(x: torch.Tensor) -> torch.Tensor:
     """The highest real painting, ``2x² + 1`` (a = 2); introduced in notebook 07."""
+    arguments.tensor(x, "x", floating=True)
     return 2 * x**2 + 1
 
 
@@ -42,12 +51,14 @@ def to_unit_range(paintings: torch.Tensor) -> torch.Tensor:
     For a real painting every point becomes ``2a − 3``: the scaled painting is a
     flat line at a height uniform on [-1, 1].
     """
+    _check_paintings(paintings, "paintings")
     low, high = lower_bound(PAINT_POINTS), upper_bound(PAINT_POINTS)
     return 2 * (paintings - low) / (high - low) - 1
 
 
 def from_unit_range(scaled: torch.Tensor) -> torch.Tensor:
     """The inverse of ``to_unit_range``: scaled values back to paintings (notebook 07)."""
+    _check_paintings(scaled, "scaled")
     low, high = lower_bound(PAINT_POINTS), upper_bound(PAINT_POINTS)
     return low + (scaled + 1) / 2 * (high - low)
 

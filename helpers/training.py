@@ -13,6 +13,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
+from helpers import arguments
 from helpers.environment import resolve_seed
 
 
@@ -37,10 +38,7 @@ def seed_problem(
         "output_data": output_data,
     }
     for name, size in sizes.items():
-        if isinstance(size, bool) or not isinstance(size, int):
-            raise TypeError(f"{name} must be an int, got {type(size).__name__} {size!r}")
-        if size < 1:
-            raise ValueError(f"{name} must be >= 1, got {size}")
+        arguments.positive_int(size, name)
     generator = torch.Generator().manual_seed(resolve_seed(seed))
     x = torch.randn(batch_n, input_data, generator=generator)
     y = torch.randn(batch_n, output_data, generator=generator)
@@ -52,9 +50,7 @@ def seed_problem(
 def _check_two_layer(x: object, y: object, w1: object, w2: object) -> None:
     named = {"x": x, "y": y, "w1": w1, "w2": w2}
     for name, value in named.items():
-        if not isinstance(value, torch.Tensor) or value.dim() != 2:
-            got = tuple(value.shape) if isinstance(value, torch.Tensor) else type(value).__name__
-            raise TypeError(f"{name} must be a 2-d tensor, got {got}")
+        arguments.tensor(value, name, dim=2, floating=True)
     if x.shape[1] != w1.shape[0] or w1.shape[1] != w2.shape[0] or w2.shape[1] != y.shape[1]:
         raise ValueError(
             "shapes must chain as x (N, D), w1 (D, H), w2 (H, C), y (N, C), got "
@@ -98,14 +94,9 @@ def train_by_hand(
     number, so a diverging rate costs no time; the last entry is then ``inf``
     or ``nan``.
     """
-    if isinstance(learning_rate, bool) or not isinstance(learning_rate, int | float):
-        raise TypeError(f"learning_rate must be a number, got {type(learning_rate).__name__}")
-    if not learning_rate > 0:
-        raise ValueError(f"learning_rate must be > 0, got {learning_rate}")
-    if isinstance(epochs, bool) or not isinstance(epochs, int):
-        raise TypeError(f"epochs must be an int, got {type(epochs).__name__} {epochs!r}")
-    if epochs < 1:
-        raise ValueError(f"epochs must be >= 1, got {epochs}")
+    _check_two_layer(x, y, w1, w2)
+    arguments.number(learning_rate, "learning_rate", minimum=0, strict=True)
+    arguments.positive_int(epochs, "epochs")
     w1, w2 = w1.clone(), w2.clone()
     losses = []
     for _ in range(epochs):
@@ -139,16 +130,13 @@ def fit(
     measured while the weights are still moving). ``progress=True`` shows a
     ``tqdm.auto`` bar over the epochs.
     """
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-    if not isinstance(optimizer, torch.optim.Optimizer):
-        raise TypeError(
-            f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}"
-        )
-    if isinstance(epochs, bool) or not isinstance(epochs, int):
-        raise TypeError(f"epochs must be an int, got {type(epochs).__name__} {epochs!r}")
-    if epochs < 1:
-        raise ValueError(f"epochs must be >= 1, got {epochs}")
+    arguments.instance(model, "model", nn.Module, "a torch.nn.Module")
+    arguments.function(loss_fn, "loss_fn")
+    arguments.instance(optimizer, "optimizer", torch.optim.Optimizer, "a torch.optim.Optimizer")
+    arguments.instance(batches, "batches", Iterable,
+                       "an iterable of (inputs, targets) pairs, such as a DataLoader")
+    arguments.positive_int(epochs, "epochs")
+    arguments.flag(progress, "progress")
     device = next(model.parameters()).device
     losses = []
     for _ in tqdm(range(epochs), desc="epochs", disable=not progress):

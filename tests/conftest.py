@@ -50,3 +50,21 @@ def pytest_runtest_makereport(item, call):
     if report.when == "call" and report.failed and save_artifacts is not None:
         report.sections.append(("failure artifacts", save_artifacts()))
     return report
+
+
+@pytest.fixture(scope="session")
+def split():
+    """Notebook 06's split of the digits, as the judge was trained on it."""
+    from helpers.digits import split_digits
+
+    return split_digits(0)
+
+
+@pytest.fixture
+def same_weights():
+    """Whether two networks hold equal parameters, tensor for tensor."""
+
+    def same(a: torch.nn.Module, b: torch.nn.Module) -> bool:
+        return all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters(), strict=True))
+
+    return same

@@ -206,5 +206,5 @@ def test_twelve_dimensions_still_get_a_picture():
 
 
 def test_broadcast_explorer_rejects_tuples():
-    with pytest.raises(TypeError, match="typed text"):
+    with pytest.raises(TypeError, match=r"shape_a must be a str, got tuple \(1, 2\)"):
         broadcast_explorer((1, 2), (3, 1))

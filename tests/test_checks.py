@@ -2,15 +2,9 @@ import numpy as np
 import pytest
 import torch
 
-from helpers.checks import (
-    Feedback,
-    check_function,
-    check_number,
-    check_shape,
-    check_tensor,
-    is_number,
-    shape_meant,
-)
+from helpers.checks import check_function, check_number, check_tensor, is_number
+from helpers.feedback import Feedback
+from helpers.shape_checks import check_shape, shape_meant
 
 
 def test_feedback_is_truthy_and_displays_as_its_message():
@@ -175,8 +169,13 @@ def test_check_number_explains_wrong_answers(answer, hint):
 
 
 def test_check_number_rejects_a_non_numeric_expected_value():
-    with pytest.raises(TypeError, match="expected must be an int or float"):
+    with pytest.raises(TypeError, match="expected must be a number, got str '1'"):
         check_number(1.0, "1")
+    for tolerance in ("rel_tol", "abs_tol"):
+        with pytest.raises(ValueError, match=f"{tolerance} must be a finite number, got nan"):
+            check_number(1.0, 1.0, **{tolerance: float("nan")})
+        with pytest.raises(ValueError, match=f"{tolerance} must be at least 0, got -1"):
+            check_number(1.0, 1.0, **{tolerance: -1})
 
 
 def test_check_tensor_right_answer():
@@ -285,8 +284,10 @@ def test_a_wrong_answer_that_matches_no_slip_gets_no_explanation():
 
 
 def test_check_function_rejects_bad_arguments():
-    with pytest.raises(TypeError, match="reference must be callable"):
+    with pytest.raises(TypeError, match="reference must be a function, got int 3"):
         check_function(abs, 3, [1])
+    with pytest.raises(TypeError, match="slips must be a list of"):
+        check_function(abs, abs, [1], slips=[abs])
     with pytest.raises(ValueError, match="non-empty sequence"):
         check_function(abs, abs, [])
     with pytest.raises(ValueError, match="the reference fails on input 0"):

@@ -20,7 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from envelopes import outside_envelope  # noqa: E402
 
 from benchmarks.classifier import FIGURES, SECONDS_FIGURES, measure_seed  # noqa: E402
-from helpers.classifier import TRAINING_SIZES, DigitMLP, training_size_curve  # noqa: E402
+from helpers.classifier import TRAINING_SIZES, training_size_curve
+from helpers.digit_models import DigitMLP  # noqa: E402
 from helpers.digits import split_digits  # noqa: E402
 from helpers.measured import measured_across_seeds  # noqa: E402
 

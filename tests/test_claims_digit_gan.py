@@ -13,8 +13,8 @@ import pytest
 import torch
 
 import helpers
-from helpers.gan import GanTrainer
 from helpers.gan_scores import judge_scores
+from helpers.gan_trainer import GanTrainer
 from helpers.image_gan import DIGIT_RECIPE, DigitTask
 from helpers.measured import measured_across_seeds
 

@@ -14,12 +14,8 @@ import pytest
 import torch
 
 import helpers
-from helpers.gan import (
-    NOTEBOOK_STEPS,
-    build_discriminator,
-    build_generator,
-    seed_loop_step,
-)
+from helpers.gan import build_discriminator, build_generator, seed_loop_step
+from helpers.gan_recipe import NOTEBOOK_STEPS
 from helpers.paintings import artist_work, gan_quality
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))

@@ -111,7 +111,10 @@ def test_subset_per_class_rejects_bad_arguments():
     split = split_digits(0)
     with pytest.raises(ValueError, match="per_class must lie in 1..104"):
         subset_per_class(*split.train, 500)
-    with pytest.raises(TypeError, match="per_class must be an int"):
+    with pytest.raises(TypeError, match="per_class must be a positive int, got float 2.5"):
         subset_per_class(*split.train, 2.5)
-    with pytest.raises(ValueError, match="as many rows"):
+    with pytest.raises(ValueError, match="images and labels must have as many rows, got 1078"):
         subset_per_class(split.train_images, split.val_labels, 2)
+    with pytest.raises(ValueError, match=r"labels \(one class index per image\) must have 1 "
+                                         r"dimension, got shape \(1078, 1\)"):
+        subset_per_class(split.train_images, split.train_labels[:, None], 2)

@@ -6,7 +6,7 @@ import torch
 import torch.nn.functional as F
 
 from helpers import check_answer, exercise_ids
-from helpers.classifier import evaluate
+from helpers.evaluation import evaluate
 
 
 def test_every_notebook_06_exercise_is_registered():

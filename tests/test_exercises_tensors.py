@@ -176,7 +176,7 @@ def test_exercise_ids_are_validated_and_unique():
 def test_every_exercise_answered_by_an_untouched_function_body_gets_the_same_message():
     """A function whose body is still `...` returns None; every checker says the same then
     (07.4's train_step returns nothing by design, so it says its body did nothing)."""
-    from helpers.checks import RETURNED_NONE
+    from helpers.feedback import RETURNED_NONE
 
     answered = 0
     for exercise_id in helpers.exercise_ids():

@@ -9,13 +9,6 @@ import torch
 
 import helpers
 from helpers.gan import (
-    NOTEBOOK_RECIPE,
-    NOTEBOOK_STEPS,
-    SEED_RECIPE,
-    SNAPSHOT_SIZE,
-    GanRecipe,
-    GanTrainer,
-    PaintingTask,
     build_discriminator,
     build_generator,
     discriminator_loss,
@@ -24,6 +17,14 @@ from helpers.gan import (
     ideal_losses,
     with_condition,
 )
+from helpers.gan_recipe import (
+    NOTEBOOK_RECIPE,
+    NOTEBOOK_STEPS,
+    SEED_RECIPE,
+    GanRecipe,
+    PaintingTask,
+)
+from helpers.gan_trainer import SNAPSHOT_SIZE, GanTrainer
 from helpers.paintings import from_unit_range
 
 SMALL = GanRecipe(lr_g=1e-3, lr_d=1e-3, betas=(0.5, 0.999), batch_size=16, hidden=32)
@@ -110,12 +111,13 @@ def test_recipes():
 
 @pytest.mark.parametrize(
     "changes, message",
-    [({"lr_g": 0}, "lr_g must be a positive number"), ({"lr_d": "1e-3"}, "lr_d"),
+    [({"lr_g": 0}, "lr_g must be above 0, got 0"), ({"lr_d": -1e-3}, "lr_d"),
      ({"betas": (0.5, 1.0)}, "betas"), ({"loss": "hinge"}, "loss must be one of"),
      ({"batch_size": 0}, "batch_size"), ({"lr_final_fraction": 0.0}, "lr_final_fraction"),
      ({"activation": "gelu"}, "activation must be one of"),
      ({"bounded": True}, "bounded=True needs scaled=True"),
-     ({"ema_decay": 1.0}, "ema_decay must be in"), ({"lr_decay_steps": 0}, "lr_decay_steps")],
+     ({"ema_decay": 1.0}, "ema_decay must be above 0 and below 1"),
+     ({"lr_decay_steps": 0}, "lr_decay_steps")],
 )
 def test_recipe_rejects_bad_values(changes, message):
     arguments = {"lr_g": 1e-3, "lr_d": 1e-3, **changes}
@@ -267,7 +269,7 @@ def test_load_needs_the_task_the_checkpoint_was_trained_on(tmp_path):
         name = "other"
 
     GanTrainer(SMALL).save(tmp_path / "gan.pt")
-    with pytest.raises(ValueError, match="trained on 'paintings', not 'other'"):
+    with pytest.raises(ValueError, match="trained on 'paintings', not on task_name 'other'"):
         GanTrainer.load(tmp_path / "gan.pt", task=OtherTask())
 
 
@@ -302,7 +304,7 @@ def test_load_refuses_arbitrary_pickled_objects(tmp_path):
 def test_trainer_rejects_bad_arguments():
     with pytest.raises(TypeError, match="GanRecipe"):
         GanTrainer({"lr_g": 1e-3})
-    with pytest.raises(ValueError, match="seed must be >= 0"):
+    with pytest.raises(ValueError, match="seed must be at least 0"):
         GanTrainer(SMALL, seed=-1)
 
 

@@ -5,7 +5,6 @@ import math
 import pytest
 import torch
 
-from helpers.classifier import load_judge
 from helpers.digits import split_digits
 from helpers.gan_scores import (
     MAX_ENTROPY,
@@ -17,6 +16,7 @@ from helpers.gan_scores import (
     judge_scores,
     requested_class_accuracy,
 )
+from helpers.judge import load_judge
 
 
 @pytest.fixture(scope="module")

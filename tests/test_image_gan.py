@@ -16,7 +16,8 @@ from helpers.digit_gan_plots import (
     snapshot_readout,
 )
 from helpers.digits import split_digits
-from helpers.gan import GanRecipe, GanTrainer
+from helpers.gan_recipe import GanRecipe
+from helpers.gan_trainer import GanTrainer
 from helpers.image_gan import DIGIT_RECIPE, DigitTask
 
 matplotlib.use("Agg")

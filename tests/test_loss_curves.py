@@ -153,13 +153,14 @@ def test_a_value_of_the_wrong_type_is_refused_with_what_was_expected(problem, re
 @pytest.mark.parametrize(
     ("arguments", "options", "error", "message"),
     [
-        ("list", {}, TypeError, r"x must be a 2-d tensor, got list"),
-        ("problem", {"epochs": "100"}, TypeError, "epochs must be an int, got str '100'"),
-        ("problem", {"epochs": 0}, ValueError, "epochs must be >= 1, got 0"),
+        ("list", {}, TypeError, r"x must be a torch.Tensor, got list"),
+        ("problem", {"epochs": "100"}, TypeError, "epochs must be a positive int, got str '100'"),
+        ("problem", {"epochs": 0}, ValueError, "epochs must be a positive int, got 0"),
         ("problem", {"learning_rate": "1e-6"}, TypeError, "learning_rate must be a number"),
         ("problem", {"learning_rate": 1e-3}, ValueError,
          "learning_rate must lie in the slider's range 1.0e-09 to 1.0e-05, got 0.001"),
-        ("problem", {"learning_rate": math.nan}, ValueError, "slider's range"),
+        ("problem", {"learning_rate": math.nan}, ValueError,
+         "learning_rate must be a finite number, got nan"),
     ],
 )
 def test_learning_rate_explorer_rejects_bad_arguments(problem, arguments, options, error,

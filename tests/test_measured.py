@@ -56,7 +56,7 @@ def test_a_fresh_draw_is_admitted_within_the_envelope_and_its_slack():
 
 
 def test_unknown_names_and_malformed_records_are_errors(tmp_path):
-    with pytest.raises(KeyError, match="no figure 'nothing'"):
+    with pytest.raises(ValueError, match="name must be a recorded figure: no figure 'nothing'"):
         measured_across_seeds("nothing", tmp_path / "absent.json")
     with pytest.raises(ValueError, match="one value per seed"):
         SeedRange("bad", (0, 1), (0.5,))

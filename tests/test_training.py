@@ -34,13 +34,13 @@ def test_seed_problem_ignores_the_global_random_state():
 
 
 def test_seed_problem_rejects_bad_sizes():
-    with pytest.raises(ValueError, match="batch_n must be >= 1, got 0"):
+    with pytest.raises(ValueError, match="batch_n must be a positive int, got 0"):
         seed_problem(batch_n=0)
-    with pytest.raises(TypeError, match="hidden_layer must be an int, got float"):
+    with pytest.raises(TypeError, match="hidden_layer must be a positive int, got float"):
         seed_problem(hidden_layer=10.0)
     with pytest.raises(TypeError, match="seed must be an int, got str"):
         seed_problem(seed="0")
-    with pytest.raises(ValueError, match="seed must be >= 0, got -1"):
+    with pytest.raises(ValueError, match="seed must be at least 0, got -1"):
         seed_problem(seed=-1)
 
 
@@ -60,7 +60,7 @@ def test_two_layer_gradients_say_which_shapes_do_not_chain():
     x, y, w1, w2 = seed_problem(5, 4, 3, 2)
     with pytest.raises(ValueError, match=r"w1 \(3, 4\)"):
         two_layer_gradients(x, y, w1.t(), w2)
-    with pytest.raises(TypeError, match="x must be a 2-d tensor, got list"):
+    with pytest.raises(TypeError, match="x must be a torch.Tensor, got list"):
         two_layer_gradients([1.0], y, w1, w2)
 
 
@@ -82,11 +82,11 @@ def test_train_by_hand_stops_when_the_loss_overflows():
 
 def test_train_by_hand_rejects_bad_rates_and_epochs():
     problem = seed_problem(5, 4, 3, 2)
-    with pytest.raises(ValueError, match="learning_rate must be > 0, got -0.1"):
+    with pytest.raises(ValueError, match="learning_rate must be above 0, got -0.1"):
         train_by_hand(*problem, -0.1, 3)
     with pytest.raises(TypeError, match="learning_rate must be a number, got str"):
         train_by_hand(*problem, "1e-6", 3)
-    with pytest.raises(ValueError, match="epochs must be >= 1, got 0"):
+    with pytest.raises(ValueError, match="epochs must be a positive int, got 0"):
         train_by_hand(*problem, 0.1, 0)
 
 
@@ -135,7 +135,7 @@ def test_fit_rejects_bad_arguments():
         fit(lambda t: t, nn.MSELoss(), optimizer, [(x, y)], 1)
     with pytest.raises(TypeError, match="optimizer must be a torch.optim.Optimizer, got float"):
         fit(model, nn.MSELoss(), 0.1, [(x, y)], 1)
-    with pytest.raises(ValueError, match="epochs must be >= 1, got 0"):
+    with pytest.raises(ValueError, match="epochs must be a positive int, got 0"):
         fit(model, nn.MSELoss(), optimizer, [(x, y)], 0)
     with pytest.raises(ValueError, match="batches yielded no"):
         fit(model, nn.MSELoss(), optimizer, [], 1)

@@ -10,7 +10,7 @@ import importlib
 import pkgutil
 from collections.abc import Callable
 
-from helpers.checks import Feedback
+from helpers.feedback import Feedback
 
 _REGISTRY: dict[str, Callable[[object], Feedback]] = {}
 

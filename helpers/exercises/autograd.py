@@ -5,8 +5,9 @@ import math
 import numpy as np
 import torch
 
-from helpers.checks import Feedback, check_function, check_number, check_tensor, is_number
+from helpers.checks import check_function, check_number, check_tensor, is_number
 from helpers.exercises import exercise
+from helpers.feedback import Feedback
 
 _NO_BACKWARD = (
     "got None: x.grad stays None until backward() reaches x. Call y.backward() first "

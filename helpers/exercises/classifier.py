@@ -12,8 +12,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from helpers.checks import RETURNED_NONE, Feedback, check_number
+from helpers.checks import check_number
 from helpers.exercises import exercise
+from helpers.feedback import RETURNED_NONE, Feedback
 
 # Exercise 06.4: validation losses after epochs 1, 2, ... and the patience.
 EARLY_STOPPING_LOSSES = (0.90, 0.61, 0.48, 0.45, 0.47, 0.44, 0.46, 0.49, 0.50, 0.52, 0.55)
@@ -126,8 +127,8 @@ def accuracy_function(answer: object) -> Feedback:
 
 def _confidence_problem() -> tuple[nn.Module, torch.Tensor]:
     """The judge, left in training mode, and 60 test digits: 30 clean, 30 blends of two."""
-    from helpers.classifier import load_judge
     from helpers.digits import split_digits
+    from helpers.judge import load_judge
 
     test_images = split_digits(0).test_images
     blends = (test_images[30:60] + test_images[60:90]) / 2
@@ -274,8 +275,8 @@ def recall_from_confusion(answer: object) -> Feedback:
 
 
 def _reported_problem() -> tuple[nn.Module, object]:
-    from helpers.classifier import load_judge
     from helpers.digits import split_digits
+    from helpers.judge import load_judge
 
     return load_judge("cpu"), split_digits(0)
 
@@ -285,7 +286,7 @@ def reported_accuracy(answer: object) -> Feedback:
     """A function (model, split) -> the accuracy to report for new data, chosen on validation."""
     if not callable(answer):
         return Feedback(False, f"expected a function, got {type(answer).__name__}.")
-    from helpers.classifier import evaluate
+    from helpers.evaluation import evaluate
 
     model, split = _reported_problem()
     try:

@@ -5,8 +5,9 @@ import math
 import torch
 import torch.nn.functional as F
 
-from helpers.checks import RETURNED_NONE, Feedback, check_number
+from helpers.checks import check_number
 from helpers.exercises import exercise
+from helpers.feedback import RETURNED_NONE, Feedback
 
 
 @exercise("08.1")

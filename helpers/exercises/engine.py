@@ -4,8 +4,9 @@ import math
 
 import torch
 
-from helpers.checks import Feedback, check_number
+from helpers.checks import check_number
 from helpers.exercises import exercise
+from helpers.feedback import Feedback
 
 _T = math.tanh(0.5)
 

@@ -6,8 +6,9 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
-from helpers.checks import RETURNED_NONE, Feedback, check_number
+from helpers.checks import check_number
 from helpers.exercises import exercise
+from helpers.feedback import RETURNED_NONE, Feedback
 from helpers.gan import build_discriminator, build_generator, discriminator_loss, generator_loss
 from helpers.paintings import artist_work
 

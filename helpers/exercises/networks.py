@@ -14,15 +14,10 @@ import numpy as np
 import torch
 from torch import nn
 
-from helpers.checks import (
-    RETURNED_NONE,
-    Feedback,
-    check_number,
-    check_shape,
-    check_tensor,
-    shape_meant,
-)
+from helpers.checks import check_number, check_tensor
 from helpers.exercises import exercise
+from helpers.feedback import RETURNED_NONE, Feedback
+from helpers.shape_checks import check_shape, shape_meant
 
 
 def _as_float(answer: object) -> float | None:

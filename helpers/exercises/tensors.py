@@ -2,8 +2,10 @@
 
 import torch
 
-from helpers.checks import Feedback, check_function, check_shape, check_tensor, shape_meant
+from helpers.checks import check_function, check_tensor
 from helpers.exercises import exercise
+from helpers.feedback import Feedback
+from helpers.shape_checks import check_shape, shape_meant
 
 _BROADCAST_A, _BROADCAST_B = (4, 1, 3), (2, 1)
 
