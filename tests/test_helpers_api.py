@@ -56,3 +56,10 @@ def test_functions_have_type_hints(name):
     ]
     assert not untyped, f"{name}: parameters without a type hint: {untyped}"
     assert signature.return_annotation is not inspect.Signature.empty, f"{name}: no return type"
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda module: module.__name__)
+def test_every_module_stays_a_page_or_two(module):
+    """CONTRIBUTING: about 300 lines at most; a module past 350 holds more than one concern."""
+    lines = len(inspect.getsource(module).splitlines())
+    assert lines <= 350, f"{module.__name__} has {lines} lines: split it by concern"
