@@ -26,7 +26,7 @@ from benchmarks import digit_gan  # noqa: E402
 pytestmark = pytest.mark.claims
 SEEDS = range(10)
 RECORDED_FIGURES = ("frechet_distance", "frechet_distance_without_average", "class_entropy",
-                    "confident_share", "requested_accuracy")
+                    "confident_share", "requested_accuracy", "test_frechet_distance")
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -71,11 +71,36 @@ def test_the_unconditional_gan_meets_its_targets_for_nearly_every_seed(runs, flo
     assert median <= digit_gan.MEDIAN_SHARE_OF_LIMIT * digit_gan.FLOOR_MULTIPLE * floor, median
 
 
-def test_the_record_shows_the_targets_met_on_every_path(floor):
-    """What the notebook prints from the record: every seed on every path met the targets."""
+def test_the_record_shows_most_seeds_meeting_the_targets_on_every_path(floor):
+    """What the notebook prints from the record: the conditional GAN met its target for every seed
+    on every path; the unconditional one for at least MIN_SEEDS_MEETING_TARGETS, not all (the
+    prose says one or two seeds miss on some paths)."""
+    fewest, most = digit_gan.seeds_meeting_targets("conditional", floor)
+    assert fewest == len(SEEDS)
+    fewest, most = digit_gan.seeds_meeting_targets("unconditional", floor)
+    assert digit_gan.MIN_SEEDS_MEETING_TARGETS <= fewest < len(SEEDS) and most == len(SEEDS)
+
+
+def test_the_test_distance_follows_the_validation_one_seed_by_seed(runs):
+    """Section 5: one generator's distances to the validation and to the test digits differ by a
+    few units (at most 2.6 recorded over seeds and paths), far less than the spread between seeds,
+    so choosing on the validation digits did not flatter them. A fresh machine's draws are held to
+    twice the recorded gap; the record, to a third of the seeds' spread."""
     for name in ("unconditional", "conditional"):
-        fewest, _ = digit_gan.seeds_meeting_targets(name, floor)
-        assert fewest == len(SEEDS), name
+        gaps = [abs(r["test_frechet_distance"] - r["frechet_distance"]) for r in runs[name]]
+        assert max(gaps) <= 6, (name, gaps)
+        validation = measured_across_seeds(f"digit_gan.{name}.frechet_distance")
+        test = measured_across_seeds(f"digit_gan.{name}.test_frechet_distance")
+        recorded = max(abs(t - v) for path in test.paths
+                       for v, t in zip(validation.by_path[path], test.by_path[path], strict=True))
+        assert recorded < (validation.high - validation.low) / 3, (name, recorded)
+
+
+def test_two_held_out_samples_give_floors_about_one_unit_apart(task):
+    """Section 5: the validation floor 4.68 and the test floor 5.59, from samples of 360 and 359
+    digits: a floor is itself a measurement (exact arithmetic, any machine: the last digit)."""
+    validation, test = digit_gan.frechet_floor(task), digit_gan.frechet_floor(task, "test")
+    assert validation == pytest.approx(4.68, abs=0.01) and test == pytest.approx(5.59, abs=0.01)
 
 
 def test_the_moving_average_draws_better_than_g_itself_for_most_seeds(runs):
@@ -128,7 +153,7 @@ def test_the_dcgan_takes_several_times_as_long(runs):
 
 
 def test_the_record_shows_the_dcgan_about_as_close_as_the_mlp():
-    """Section 5: the ranges overlap widely; the DCGAN's median is lower on most paths, not all;
+    """Section 6: the ranges overlap widely; the DCGAN's median is lower on each path measured,
     the medians lie within a few units (under 10) on every path."""
     mlp = measured_across_seeds("digit_gan.unconditional.frechet_distance")
     dcgan = measured_across_seeds("digit_gan.dcgan.frechet_distance")
@@ -136,7 +161,7 @@ def test_the_record_shows_the_dcgan_about_as_close_as_the_mlp():
     gaps = {path: statistics.median(dcgan.by_path[path]) - statistics.median(mlp.by_path[path])
             for path in dcgan.paths}
     assert all(abs(gap) < 10 for gap in gaps.values()), gaps
-    assert sum(gap < 0 for gap in gaps.values()) > len(gaps) / 2, gaps
+    assert all(gap < 0 for gap in gaps.values()), gaps
 
 
 @pytest.mark.parametrize("name", list(digit_gan.RUNS))

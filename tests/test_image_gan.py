@@ -17,6 +17,7 @@ from helpers.digit_gan_plots import (
 )
 from helpers.digits import split_digits
 from helpers.gan_recipe import GanRecipe
+from helpers.gan_scores import judge_outputs
 from helpers.gan_trainer import GanTrainer
 from helpers.image_gan import DIGIT_RECIPE, DigitTask
 
@@ -35,6 +36,7 @@ def conditional_trainer():
 def test_the_task_trains_on_the_judges_training_split_and_keeps_its_test_digits_apart():
     task, split = DigitTask(), split_digits(0)
     assert torch.equal(task.images, split.train_images.reshape(-1, 64))
+    assert torch.equal(task.validation_images, split.val_images)
     assert torch.equal(task.test_images, split.test_images)
     real, labels = task.sample(5, torch.Generator().manual_seed(0))
     assert real.shape == (5, 64) and labels is None
@@ -88,6 +90,23 @@ def test_the_conditional_trainer_scores_the_requested_classes(conditional_traine
     assert conditional_trainer.snapshots[20].shape == (1000, 1, 8, 8)
     with pytest.raises(ValueError, match="conditional: pass labels"):
         conditional_trainer.paint(torch.zeros(2, 32))
+
+
+def test_scores_use_the_validation_digits_and_the_test_digits_only_on_request(
+        conditional_trainer, monkeypatch):
+    """Every score and choice of notebook 08 compares with the validation digits; the test digits
+    give one number, test_frechet_distance, from the very fakes evaluate scores."""
+    task = conditional_trainer.task
+    judge = task.judge()
+    assert torch.equal(task.reference_features(), judge_outputs(judge, task.validation_images)[1])
+    assert torch.equal(task.test_features(), judge_outputs(judge, task.test_images)[1])
+    validation = conditional_trainer.evaluate(200)["frechet_distance"]
+    test = task.test_frechet_distance(conditional_trainer, 200)
+    assert test != validation
+    monkeypatch.setattr(task, "test_features", task.reference_features)
+    assert task.test_frechet_distance(conditional_trainer, 200) == validation, "the same fakes"
+    with pytest.raises(ValueError, match="n_samples must be at least 2, got 1"):
+        task.test_frechet_distance(conditional_trainer, 1)
 
 
 def test_a_digit_checkpoint_resumes_with_its_task(tmp_path, conditional_trainer):
