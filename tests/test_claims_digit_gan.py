@@ -82,18 +82,18 @@ def test_the_record_shows_most_seeds_meeting_the_targets_on_every_path(floor):
 
 
 def test_the_test_distance_follows_the_validation_one_seed_by_seed(runs):
-    """Section 5: one generator's distances to the validation and to the test digits differ by a
-    few units (at most 2.6 recorded over seeds and paths), far less than the spread between seeds,
-    so choosing on the validation digits did not flatter them. A fresh machine's draws are held to
-    twice the recorded gap; the record, to a third of the seeds' spread."""
+    """Section 5: on average a generator's test distance is as large as its validation one (mean
+    difference recorded: -0.1 unconditional, +0.1 conditional; within 2.6 either way for one
+    generator). A fresh machine's draws are held to a mean within 1.5 and twice the recorded gap;
+    the record, to a mean within 1."""
     for name in ("unconditional", "conditional"):
-        gaps = [abs(r["test_frechet_distance"] - r["frechet_distance"]) for r in runs[name]]
-        assert max(gaps) <= 6, (name, gaps)
+        gaps = [r["test_frechet_distance"] - r["frechet_distance"] for r in runs[name]]
+        assert abs(statistics.mean(gaps)) < 1.5 and max(map(abs, gaps)) <= 6, (name, gaps)
         validation = measured_across_seeds(f"digit_gan.{name}.frechet_distance")
         test = measured_across_seeds(f"digit_gan.{name}.test_frechet_distance")
-        recorded = max(abs(t - v) for path in test.paths
-                       for v, t in zip(validation.by_path[path], test.by_path[path], strict=True))
-        assert recorded < (validation.high - validation.low) / 3, (name, recorded)
+        recorded = [t - v for path in test.paths
+                    for v, t in zip(validation.by_path[path], test.by_path[path], strict=True)]
+        assert abs(statistics.mean(recorded)) < 1 and max(map(abs, recorded)) < 3, (name, recorded)
 
 
 def test_two_held_out_samples_give_floors_about_one_unit_apart(task):
