@@ -148,9 +148,7 @@ def gan_step(
     """
     _check_step(generator, discriminator, optimizer_g, optimizer_d, real, ideas)
     arguments.one_of(loss, "loss", LOSSES)
-    if condition is not None:
-        with_condition(ideas, condition)
-        with_condition(real, condition)
+    # with_condition checks the condition against ideas and real before any weight moves.
     fake = generator(with_condition(ideas, condition))
     real_logits = discriminator(with_condition(real, condition))
     fake_logits = discriminator(with_condition(fake.detach(), condition))  # D's lesson stops here

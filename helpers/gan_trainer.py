@@ -123,16 +123,15 @@ class GanTrainer:
         """
         arguments.flag(average, "average")
         arguments.tensor(ideas, "ideas", dim=2, columns=self.task.n_ideas, floating=True)
-        if self.task.n_classes and labels is None:
-            raise ValueError(
-                f"this task is conditional: pass labels in 0..{self.task.n_classes - 1}")
+        classes = self.task.n_classes
+        if classes and labels is None:
+            raise ValueError(f"this task is conditional: pass labels in 0..{classes - 1}")
         if labels is not None:
+            if not classes:
+                raise ValueError("labels must be None: this task is not conditional")
             arguments.class_labels(labels, len(ideas))
-            if not self.task.n_classes or not (
-                    (labels >= 0) & (labels < self.task.n_classes)).all():
-                raise ValueError(f"labels must lie in 0..{self.task.n_classes - 1} for this "
-                                 "conditional task" if self.task.n_classes else
-                                 "labels must be None: this task is not conditional")
+            if not ((labels >= 0) & (labels < classes)).all():
+                raise ValueError(f"labels must lie in 0..{classes - 1} for this conditional task")
         sampler = self.sampler if average else self.generator
         training = sampler.training
         sampler.eval()  # batch norm, where a G has it, uses its running statistics to draw
