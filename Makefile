@@ -18,7 +18,7 @@ DEV := $(VENV)/.dev-installed
 # measures it, and everything else, on two more paths.
 PORTABLE_NUMERICS := ATEN_CPU_CAPABILITY=default MKL_CBWR=COMPATIBLE ONEDNN_MAX_CPU_ISA=SSE41
 
-.PHONY: lab test test-compat notebooks book bench paths lock clean
+.PHONY: lab test test-compat test-oldest test-newest compat-run notebooks book bench paths lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,7 +49,9 @@ test: $(DEV)
 # tests and every notebook through nbval. Oldest: torch $(OLDEST_TORCH) on Python 3.12, everything
 # else at the lock. Newest: Python 3.13 and the newest release of everything the ranges admit
 # (an empty constraints file overrides a machine's pip configuration that caps torch). Both are
-# CUDA builds from the package index on Linux, about 3 GB each. CI runs this after `make test`.
+# CUDA builds from the package index on Linux, 6 to 8 GB each once installed; pip's cache is off
+# for them, or it would keep another 3 GB of wheels each. CI runs each after `make test` and
+# removes its venv before the next (.ci/run), so the disk holds one at a time.
 PYTHON_OLDEST ?= python3.12
 PYTHON_NEWEST ?= python3.13
 OLDEST_TORCH := 2.9.1
@@ -61,24 +63,30 @@ COMPAT_UNIT_TESTS := tests -m "not browser and not claims" \
 	rm -rf .venv-oldest
 	$(PYTHON_OLDEST) -m venv .venv-oldest
 	{ grep -v '^torch==' $(LOCK); echo 'torch==$(OLDEST_TORCH)'; } > .venv-oldest/constraints.txt
-	.venv-oldest/bin/python -m pip install -q -c .venv-oldest/constraints.txt -e '.[lab,dev]'
+	PIP_NO_CACHE_DIR=1 .venv-oldest/bin/python -m pip install -q -c .venv-oldest/constraints.txt -e '.[lab,dev]'
 	touch $@
 
 .venv-newest/.installed: pyproject.toml
 	rm -rf .venv-newest
 	$(PYTHON_NEWEST) -m venv .venv-newest
-	PIP_CONSTRAINT=/dev/null .venv-newest/bin/python -m pip install -q -e '.[lab,dev]'
+	PIP_NO_CACHE_DIR=1 PIP_CONSTRAINT=/dev/null .venv-newest/bin/python -m pip install -q -e '.[lab,dev]'
 	touch $@
 
-test-compat: .venv-oldest/.installed .venv-newest/.installed
+test-compat: test-oldest test-newest
+
+test-oldest: .venv-oldest/.installed
 	@echo "== pip install -e . beside torch $(OLDEST_TORCH), with no lock, keeps that torch"
 	@if PIP_CONSTRAINT=/dev/null .venv-oldest/bin/python -m pip install --dry-run -e . 2>/dev/null \
 	    | grep '^Would install' | grep -q ' torch-'; then echo "pip would replace torch"; exit 1; fi
-	@for venv in .venv-oldest .venv-newest; do \
-	  echo "== $$venv: $$($$venv/bin/python -c 'import sys, torch; print("Python", sys.version.split()[0], "torch", torch.__version__)')"; \
-	  $$venv/bin/pytest -q $(COMPAT_UNIT_TESTS) || exit 1; \
-	  $$venv/bin/pytest -q notebooks || exit 1; \
-	done
+	$(MAKE) compat-run COMPAT_VENV=.venv-oldest
+
+test-newest: .venv-newest/.installed
+	$(MAKE) compat-run COMPAT_VENV=.venv-newest
+
+compat-run:
+	@echo "== $(COMPAT_VENV): $$($(COMPAT_VENV)/bin/python -c 'import sys, torch; print("Python", sys.version.split()[0], "torch", torch.__version__)')"
+	$(COMPAT_VENV)/bin/pytest -q $(COMPAT_UNIT_TESTS)
+	$(COMPAT_VENV)/bin/pytest -q notebooks
 
 # "Restart kernel and run all" for every notebook, outputs written in place.
 notebooks: $(DEV)

@@ -12,8 +12,10 @@ network once the environment is installed).
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -90,7 +92,7 @@ def test_the_torch_binder_installs_is_a_cpu_only_build(repo2docker_render):
 
 
 @pytest.fixture(scope="module")
-def binder_mirror_python(tmp_path_factory) -> Path:
+def binder_mirror_python(tmp_path_factory) -> Iterator[Path]:
     """Python of a fresh venv built as Binder builds its environment; returns its interpreter.
 
     pip gets exactly the lines of binder/environment.yml's pip section, the
@@ -102,6 +104,8 @@ def binder_mirror_python(tmp_path_factory) -> Path:
     (``pytest --durations`` shows the build time as the setup of the first
     test that uses it). Then ``binder/postBuild`` itself runs, with the venv
     first on PATH, as Binder runs it with its conda environment first on PATH.
+    The venv (over a GB) is removed after the module's tests: pytest keeps its
+    temporary folders, and CI's disk must still hold two CUDA builds of torch.
     """
     pip_arguments = [word for line in binder_pip_lines() for word in shlex.split(line)]
 
@@ -121,7 +125,8 @@ def binder_mirror_python(tmp_path_factory) -> Path:
         [str(BINDER / "postBuild")], cwd=REPO_ROOT, env=env, capture_output=True, text=True
     )
     assert post_build.returncode == 0, post_build.stdout[-3000:] + post_build.stderr[-3000:]
-    return python
+    yield python
+    shutil.rmtree(venv)
 
 
 def test_binder_mirror_has_the_cpu_build_of_torch_and_the_helpers_package(binder_mirror_python):

@@ -9,10 +9,12 @@ package index for the package's dependencies, as Colab does.
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
 import venv
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -41,8 +43,11 @@ def run(command: list[str], **kwargs) -> str:
 
 
 @pytest.fixture(scope="module")
-def colab_like(tmp_path_factory) -> Path:
-    """A venv with the torch of this test run's environment, a kernel and nbclient: no helpers."""
+def colab_like(tmp_path_factory) -> Iterator[Path]:
+    """A venv with the torch of this test run's environment, a kernel and nbclient: no helpers.
+
+    Removed after the module's tests, as the Binder mirror is (tests/test_binder.py).
+    """
     home = tmp_path_factory.mktemp("colab")
     venv.create(home / "venv", with_pip=True)
     python = home / "venv" / "bin" / "python"
@@ -51,7 +56,8 @@ def colab_like(tmp_path_factory) -> Path:
     torch_version = torch.__version__.split("+")[0]
     run([str(python), "-m", "pip", "install", "-q", f"torch=={torch_version}", "ipykernel",
          "nbclient", "nbformat"])
-    return python
+    yield python
+    shutil.rmtree(home)
 
 
 def installed(python: Path, distribution: str) -> str | None:
