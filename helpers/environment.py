@@ -22,7 +22,7 @@ LOCK = Path(__file__).resolve().parent / "data" / "lock.txt"
 # What the notebooks import, and JupyterLab, which `make lab` opens.
 RUNTIME_PACKAGES = (
     "torch", "numpy", "matplotlib", "ipywidgets", "ipython", "tqdm", "packaging", "traitlets",
-    "jupyterlab",
+    "scipy", "scikit-learn", "jupyterlab",
 )
 
 
