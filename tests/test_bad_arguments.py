@@ -22,6 +22,7 @@ import inspect
 import math
 import os
 import sys
+import tempfile
 import types
 import typing
 from pathlib import Path
@@ -40,6 +41,7 @@ matplotlib.use("Agg")
 EXEMPT = {
     # Records the helpers build and hand back; learners read them, never construct them.
     "helpers.feedback.Feedback": "a verdict check_* builds",
+    "helpers.calibration.Reliability": "a record reliability builds",
     "helpers.classifier.SizePoint": "a record training_size_curve builds",
     "helpers.classifier.TrainingHistory": "a record train_classifier builds",
     "helpers.digits.DigitSplit": "a record split_digits builds",
@@ -162,6 +164,16 @@ def size_points():
     return [SizePoint(5, 50, 1.0, 0.8), SizePoint(None, 1078, 0.99, 0.97)]
 
 
+def class_logits():
+    return torch.randn(len(labels()), 10, generator=torch.Generator().manual_seed(0))
+
+
+def reliability_table():
+    from helpers.calibration import reliability
+
+    return reliability(class_logits(), labels())
+
+
 def linear_batches():
     return [(torch.randn(4, 3), torch.randn(4, 1))]
 
@@ -216,6 +228,12 @@ VALID_CALLS = {
     "helpers.shape_checks.shape_verdict": lambda: (((2, 3), (3, 2), "shape (2, 3)"), {}),
     "helpers.classifier.Recipe": lambda: ((), {"epochs": 2, "lr": 1e-2, "weight_decay": 1e-2,
                                               "batch_size": 64}),
+    "helpers.calibration.expected_calibration_error": lambda: (
+        (class_logits(), labels()), {"bins": 5}),
+    "helpers.calibration.fit_temperature": lambda: ((class_logits(), labels()), {}),
+    "helpers.calibration.plot_reliability": lambda: (
+        ({"t": reliability_table()},), {"title": "t"}),
+    "helpers.calibration.reliability": lambda: ((class_logits(), labels()), {"bins": 5}),
     "helpers.classifier.train_classifier": lambda: (
         (mlp(), (images(), labels()), (images(), labels())),
         {"epochs": 1, "optimizer": None, "scheduler": None, "batch_size": 4, "patience": 1,
@@ -336,6 +354,11 @@ VALID_CALLS = {
     "helpers.paintings.upper_bound": lambda: ((torch.rand(15),), {}),
     "helpers.tangent.TangentExplorer": lambda: ((square, 1.0, (-1.0, 2.0), "x²"), {}),
     "helpers.tangent.tangent_explorer": lambda: ((square, 1.0, (-1.0, 2.0), "x²"), {}),
+    "helpers.uncertainty.bootstrap_interval": lambda: (
+        (torch.tensor([1, 0, 1, 1]),), {"confidence": 0.9, "resamples": 50, "seed": 0}),
+    "helpers.uncertainty.cross_validate": lambda: (
+        ("mlp", split()), {"folds": 2, "recipe": _tiny_recipe(), "seed": 0, "device": "cpu"}),
+    "helpers.uncertainty.wilson_interval": lambda: ((3, 4), {"confidence": 0.9}),
     "helpers.training.fit": lambda: (
         (linear_model(), nn.functional.mse_loss, torch.optim.SGD(linear_model().parameters()),
          linear_batches(), 1), {"progress": False}),
@@ -359,10 +382,13 @@ def _tiny_gan_recipe():
 
 
 @functools.cache
-def _scratch() -> Path:
-    import tempfile
+def _scratch_folder() -> tempfile.TemporaryDirectory:
+    # Held for the whole session (the cache keeps it alive), removed when Python exits.
+    return tempfile.TemporaryDirectory(prefix="bad-arguments-")
 
-    return Path(tempfile.mkdtemp(prefix="bad-arguments-"))
+
+def _scratch() -> Path:
+    return Path(_scratch_folder().name)
 
 
 def _checkpoint_path() -> Path:
