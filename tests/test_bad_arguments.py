@@ -352,6 +352,10 @@ VALID_CALLS = {
         ({"frac_between": 1.0, "a_ks": 0.01, "fit_rmse": 0.01},), {}),
     "helpers.paintings.to_unit_range": lambda: ((torch.rand(4, 15),), {}),
     "helpers.paintings.upper_bound": lambda: ((torch.rand(15),), {}),
+    "helpers.sample_quality.nearest_distances": lambda: (
+        (torch.rand(4, 3), torch.rand(5, 3)), {}),
+    "helpers.sample_quality.precision_recall": lambda: (
+        (torch.rand(6, 3), torch.rand(5, 3)), {"k": 2}),
     "helpers.tangent.TangentExplorer": lambda: ((square, 1.0, (-1.0, 2.0), "x²"), {}),
     "helpers.tangent.tangent_explorer": lambda: ((square, 1.0, (-1.0, 2.0), "x²"), {}),
     "helpers.uncertainty.bootstrap_interval": lambda: (

@@ -1,8 +1,9 @@
-"""Tests for the exercises of notebook 08 (ids 08.1 to 08.3)."""
+"""Tests for the exercises of notebook 08 (ids 08.1 to 08.5; 08.4 is open)."""
 
 import math
 
 import numpy as np
+import pytest
 import torch
 import torch.nn.functional as F
 
@@ -11,7 +12,7 @@ from helpers.gan import with_condition
 
 
 def test_all_exercises_are_registered():
-    assert {"08.1", "08.2", "08.3"} <= set(exercise_ids())
+    assert {"08.1", "08.2", "08.3", "08.5"} <= set(exercise_ids())
 
 
 def test_08_1_accepts_the_distance_in_any_form_and_names_the_slips():
@@ -68,3 +69,24 @@ def test_08_3_names_the_slips():
         lambda ideas, labels: torch.cat([ideas.double(), F.one_hot(labels, 10).double()], dim=1))
     assert "expected a function" in check_answer("08.3", 3).message
     assert "`return` missing" in check_answer("08.3", lambda ideas, labels: None).message
+
+
+@pytest.mark.parametrize("right", [(2 / 3, 1.0), [0.667, 1],
+                                   (np.float64(0.6667), torch.tensor(1.0))])
+def test_08_5_accepts_the_pair_in_any_form(right):
+    assert check_answer("08.5", right)
+
+
+@pytest.mark.parametrize(("wrong", "hint"), [
+    ((1.0, 2 / 3), "swapped"),
+    ((0.0, 0.0), "nearest *other* row"),
+    ((1.0, 1.0), "k = 2"),
+    ((66.7, 100.0), "not percentages"),
+    ((2 / 3, 0.5), "one of the two is right"),
+    ((0.2, 0.2), "draw the six points"),
+    (0.5, "a pair of numbers"),
+])
+def test_08_5_names_the_slip(wrong, hint):
+    verdict = check_answer("08.5", wrong)
+    assert not verdict
+    assert hint in verdict.message

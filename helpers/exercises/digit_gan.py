@@ -1,4 +1,4 @@
-"""Exercises of notebook 08 (the digit GANs): ids 08.1 to 08.3."""
+"""Exercises of notebook 08 (the digit GANs): ids 08.1 to 08.5."""
 
 import math
 
@@ -7,6 +7,7 @@ import torch.nn.functional as F
 
 from helpers.checks import check_number
 from helpers.exercises import exercise
+from helpers.exercises.answers import as_float
 from helpers.feedback import RETURNED_NONE, Feedback
 
 
@@ -87,3 +88,44 @@ def conditioned_ideas(answer: object) -> Feedback:
         return Feedback(False, "the right shape, but the values differ: row i should be the "
                                "ideas of row i, then a 1 in column 4 + label[i], 0 elsewhere.")
     return Feedback(True, "ideas, then one one-hot row of 10 per label: what G reads.")
+
+
+# Exercise 08.5: (precision, recall) with k = 1 for real rows 0, 1, 3 and generated 0.5, 2.5, 6.
+PRECISION_RECALL_ON_A_LINE = (2 / 3, 1.0)
+
+
+@exercise("08.5")
+def precision_recall_on_a_line(answer: object) -> Feedback:
+    """(precision, recall) of generated rows 0.5, 2.5, 6 against real rows 0, 1, 3, k = 1."""
+    pair = (tuple(as_float(value) for value in answer)
+            if isinstance(answer, tuple | list) and len(answer) == 2 else None)
+    if pair is None or None in pair:
+        return Feedback(False, f"expected a pair of numbers (precision, recall), got {answer!r}")
+
+    def near(first: float, second: float, tolerance: float = 0.005) -> bool:
+        return math.isclose(pair[0], first, abs_tol=tolerance) and math.isclose(
+            pair[1], second, abs_tol=tolerance)
+
+    precision, recall = PRECISION_RECALL_ON_A_LINE
+    if near(precision, recall):
+        return Feedback(True, "2 of the 3 generated rows lie in a real ball; every real row "
+                        "lies in a generated ball.")
+    slips = {
+        (recall, precision): "swapped: precision asks how many *generated* rows lie inside the "
+                             "real balls, recall how many real rows lie inside the generated "
+                             "balls.",
+        (0.0, 0.0): "a ball that reaches the row itself has radius 0: each row's radius is the "
+                    "distance to its nearest *other* row of the same set.",
+        (1.0, 1.0): "that is k = 2, the second-nearest other row; with k = 1 the real radii are "
+                    "1, 1 and 2.",
+    }
+    for (first, second), hint in slips.items():
+        if near(first, second):
+            return Feedback(False, hint)
+    if near(100 * precision, 100 * recall, tolerance=0.5):
+        return Feedback(False, "shares between 0 and 1, please, not percentages.")
+    if near(precision, pair[1]) or near(pair[0], recall):
+        return Feedback(False, "one of the two is right; draw the six points and the balls again "
+                        "for the other.")
+    return Feedback(False, "draw the six points on a line, each real row's ball reaching its "
+                    "nearest other real row, and count the generated rows inside any of them.")
