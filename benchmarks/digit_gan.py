@@ -31,7 +31,8 @@ RUNS = {
     "dcgan": ({"architecture": "dcgan"}, DCGAN_RECIPE, UNCONDITIONAL_STEPS),
 }
 FIGURES = ("frechet_distance", "class_entropy", "confident_share", "requested_accuracy",
-           "frechet_distance_without_average", "test_frechet_distance", "train_s")
+           "frechet_distance_without_average", "test_frechet_distance", "train_s",
+           "precision", "recall", "nearest_pixel_ratio", "nearest_feature_ratio")
 HIGHER_IS_BETTER = {"class_entropy", "confident_share", "requested_accuracy"}
 FLOOR_MULTIPLE = 10.0
 MIN_ENTROPY = 2.2
@@ -109,7 +110,8 @@ def run(name: str, seed: int, task: DigitTask | None = None) -> dict:
     without_average = trainer.evaluate(1000, average=False)["frechet_distance"]
     return {"seed": seed, "steps": steps, "train_s": train_s, **trainer.evaluate(1000),
             "frechet_distance_without_average": without_average,
-            "test_frechet_distance": task.test_frechet_distance(trainer, 1000)}
+            "test_frechet_distance": task.test_frechet_distance(trainer, 1000),
+            **task.copying_and_variety(trainer)}
 
 
 def measure(seeds: list[int], record: bool = True) -> dict:
