@@ -20,6 +20,7 @@ from helpers.image_gan import (
     CONDITIONAL_STEPS,
     DCGAN_RECIPE,
     DIGIT_RECIPE,
+    FRECHET_SAMPLES,
     UNCONDITIONAL_STEPS,
     DigitTask,
 )
@@ -47,9 +48,10 @@ MEDIAN_SHARE_OF_LIMIT = 0.85
 
 
 def frechet_floor(task: DigitTask, split: str = "validation") -> float:
-    """The Fréchet distance of real training digits to the validation (or test) digits."""
+    """The Fréchet distance of FRECHET_SAMPLES real training digits, as many as a generator's
+    samples, to the validation (or test) digits."""
     reference = {"validation": task.reference_features, "test": task.test_features}[split]()
-    training_digits = task.images.reshape(-1, 1, 8, 8)
+    training_digits = task.images[:FRECHET_SAMPLES].reshape(-1, 1, 8, 8)
     return judge_scores(task.judge(), training_digits, reference)["frechet_distance"]
 
 
@@ -107,10 +109,10 @@ def run(name: str, seed: int, task: DigitTask | None = None) -> dict:
     start = time.perf_counter()
     trainer.train(steps)
     train_s = time.perf_counter() - start
-    without_average = trainer.evaluate(1000, average=False)["frechet_distance"]
-    return {"seed": seed, "steps": steps, "train_s": train_s, **trainer.evaluate(1000),
+    without_average = trainer.evaluate(FRECHET_SAMPLES, average=False)["frechet_distance"]
+    return {"seed": seed, "steps": steps, "train_s": train_s, **trainer.evaluate(FRECHET_SAMPLES),
             "frechet_distance_without_average": without_average,
-            "test_frechet_distance": task.test_frechet_distance(trainer, 1000),
+            "test_frechet_distance": task.test_frechet_distance(trainer),
             **task.copying_and_variety(trainer)}
 
 
@@ -159,8 +161,9 @@ def section(results: dict) -> list[str]:
         "",
         *table,
         "",
-        f"Scores by notebook 06's classifier on 1000 samples against the validation digits. "
-        f"Fréchet distance floor (real training digits against them): {results['floor']:.2f}; "
+        f"Scores by notebook 06's classifier on {FRECHET_SAMPLES} samples against the validation "
+        f"digits. Fréchet distance floor ({FRECHET_SAMPLES} real training digits against them): "
+        f"{results['floor']:.2f}; "
         f"against the test digits, scored once per run: {results['test_floor']:.2f}; targets: "
         f"Fréchet distance ≤ {FLOOR_MULTIPLE:g}× the floor and class entropy ≥ {MIN_ENTROPY} "
         f"nats (unconditional), requested-class accuracy ≥ {MIN_REQUESTED_ACCURACY:.0%} "
