@@ -7,7 +7,6 @@ the number of images, the largest gap instead of the weighted one.
 """
 
 import math
-import statistics
 
 from helpers.checks import check_number
 from helpers.exercises import exercise
@@ -20,14 +19,6 @@ CORRECT, IMAGES = 190, 200
 CALIBRATION_BINS = ((20, 0.55, 0.65), (30, 0.78, 0.70), (150, 0.97, 0.94))
 # Answers read off printed numbers may be rounded to three decimals.
 THREE_DECIMALS = 0.0005
-
-
-def _wilson(correct: int, images: int, confidence: float) -> tuple[float, float]:
-    z = statistics.NormalDist().inv_cdf(0.5 + confidence / 2)
-    share = correct / images
-    centre = share + z * z / (2 * images)
-    spread = z * math.sqrt(share * (1 - share) / images + z * z / (4 * images * images))
-    return (centre - spread) / (1 + z * z / images), (centre + spread) / (1 + z * z / images)
 
 
 def _checked(answer: object, want: float, slips: dict[float, str], otherwise: str) -> Feedback:
@@ -45,14 +36,17 @@ def _checked(answer: object, want: float, slips: dict[float, str], otherwise: st
 @exercise("06.7")
 def wilson_lower_end(answer: object) -> Feedback:
     """The lower end of the 95 % Wilson interval for 190 right out of 200."""
-    low, high = _wilson(CORRECT, IMAGES, 0.95)
+    # Imported here: helpers.uncertainty brings scikit-learn, which no other exercise needs.
+    from helpers.uncertainty import wilson_interval
+
+    low, high = wilson_interval(CORRECT, IMAGES, 0.95)
     share = CORRECT / IMAGES
     wald = share - 1.959964 * math.sqrt(share * (1 - share) / IMAGES)
     slips = {
         wald: "that is the normal (Wald) interval, p̂ − z·√(p̂(1−p̂)/n): Wilson's centre moves "
               "towards 1/2 and its width has the extra z²/4n² term.",
-        _wilson(CORRECT, IMAGES, 0.90)[0]: "that is the 90 % interval (z = 1.645); 95 % uses "
-                                           "z = 1.96.",
+        wilson_interval(CORRECT, IMAGES, 0.90)[0]: "that is the 90 % interval (z = 1.645); "
+                                                   "95 % uses z = 1.96.",
         high: "that is the upper end; the question asks for the lower one.",
         share: "that is the accuracy itself, the middle of the estimate, not an end of the "
                "interval.",
