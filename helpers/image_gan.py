@@ -27,10 +27,14 @@ from helpers.gan_scores import (
 )
 from helpers.gan_trainer import GanTrainer
 from helpers.judge import JUDGE_SEED, load_judge
+from helpers.sample_quality import nearest_distances, precision_recall
 
 N_PIXELS = 64
 DIGIT_IDEAS = 32
 _EVALUATION_SEED = 2024
+# Every Fréchet distance of notebook 08, the floor's included, scores this many samples against
+# the held-out digits: the distance's bias depends on the sample size (helpers.frechet_bias).
+FRECHET_SAMPLES = 1000
 
 # Adam 3e-3 with a short momentum, batches of 128, 128 units a layer, and G drawn from the
 # average of its weights over about the last 200 steps (notebook 08 measures it).
@@ -171,9 +175,32 @@ class DigitTask:
             scores["requested_accuracy"] = requested_class_accuracy(judge, images, requested)
         return scores
 
-    def test_frechet_distance(self, trainer: GanTrainer, n_samples: int = 1000) -> float:
+    def test_frechet_distance(self, trainer: GanTrainer,
+                              n_samples: int = FRECHET_SAMPLES) -> float:
         """The Fréchet distance of the same fakes as ``evaluate`` to the test digits: the
         number reported once, after every choice was made on the validation digits."""
         arguments.integer(n_samples, "n_samples", minimum=2)
         images, _ = self._fakes(trainer, n_samples, average=True)
         return frechet_distance(judge_outputs(self.judge(), images)[1], self.test_features())
+
+    def copying_and_variety(self, trainer: GanTrainer) -> dict[str, float]:
+        """Variety and copying of as many fakes as there are validation digits (360), drawn
+        from the evaluation's ideas (notebook 08).
+
+        ``precision`` and ``recall`` in the judge's features against the validation digits;
+        ``nearest_pixel_ratio`` and ``nearest_feature_ratio``: the fakes' median distance to
+        their nearest training digit over the validation digits' median distance to theirs,
+        in pixels and in the judge's features. Below 1: closer to the training digits than
+        held-out real digits are; 0 for a generator that copies them.
+        """
+        images, _ = self._fakes(trainer, len(self.validation_images), average=True)
+        fakes = judge_outputs(self.judge(), images)[1]
+        precision, recall = precision_recall(self.reference_features(), fakes)
+        training = self.images.reshape(-1, 1, 8, 8)
+        training_features = self._judge_features("training", training)
+        pixels = (nearest_distances(images, training).median()
+                  / nearest_distances(self.validation_images, training).median())
+        features = (nearest_distances(fakes, training_features).median()
+                    / nearest_distances(self.reference_features(), training_features).median())
+        return {"precision": precision, "recall": recall,
+                "nearest_pixel_ratio": pixels.item(), "nearest_feature_ratio": features.item()}

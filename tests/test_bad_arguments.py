@@ -280,6 +280,12 @@ VALID_CALLS = {
     "helpers.evaluation.confusion_matrix": lambda: ((labels(), labels(), 10), {}),
     "helpers.evaluation.evaluate": lambda: ((mlp(), images(), labels()), {}),
     "helpers.evaluation.predict": lambda: ((mlp(), images(), 4), {}),
+    "helpers.frechet_bias.extrapolated_frechet": lambda: (({10: [2.0], 20: [1.5]},), {}),
+    "helpers.frechet_bias.frechet_by_sample_size": lambda: (
+        (torch.randn(12, 3), torch.randn(10, 3), [4, 12]),
+        {"draws": 2, "generator": torch.Generator()}),
+    "helpers.frechet_bias.plot_frechet_bias": lambda: (
+        ({10: [2.0], 20: [1.5]},), {"title": "t"}),
     "helpers.gan.build_discriminator": lambda: ((15, 8, "relu", False), {}),
     "helpers.gan.build_generator": lambda: ((5, 8, 15, "relu", False), {}),
     "helpers.gan.discriminator_loss": lambda: ((torch.randn(8, 1), torch.randn(8, 1)), {}),
