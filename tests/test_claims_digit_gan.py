@@ -17,7 +17,7 @@ import helpers
 from helpers.frechet_bias import extrapolated_frechet, frechet_by_sample_size
 from helpers.gan_scores import judge_outputs, judge_scores
 from helpers.gan_trainer import GanTrainer
-from helpers.image_gan import DIGIT_RECIPE, UNCONDITIONAL_STEPS, DigitTask
+from helpers.image_gan import DIGIT_RECIPE, DigitTask
 from helpers.measured import measured_across_seeds
 from helpers.sample_quality import nearest_distances
 
@@ -198,19 +198,23 @@ def test_the_conditional_gan_trades_variety_for_quality(runs):
 
 
 def test_a_g_learning_ten_times_faster_collapses_for_every_seed(task, floor):
-    """Section 3: lr_g = 3e-2 collapses every seed onto one picture: class entropy 0 and recall
-    0, a distance over 100 times the floor; the confident share and the precision do not
-    notice for some seeds (they come out 1, or near it)."""
+    """Section 3: lr_g = 3e-2 collapses every seed within 500 steps onto one picture or a few:
+    class entropy under 1.5 nats (0 for most seeds) and recall under 0.05, a distance over 50
+    times the floor; the confident share and the precision do not notice for some seeds (they
+    come out 1, or near it). Measured: entropy at most 1.15, recall at most 0.011, distance at
+    least 600, over seeds 0-9 after 500-2000 steps on the native and the portable path."""
     recipe = dataclasses.replace(DIGIT_RECIPE, lr_g=3e-2)
-    fooled = []
+    entropies, fooled = [], []
     for seed in SEEDS:
         helpers.setup(seed)
         collapsing = GanTrainer(recipe, task=task)
-        collapsing.train(UNCONDITIONAL_STEPS)
+        collapsing.train(500)
         scores = {**collapsing.evaluate(1000), **task.copying_and_variety(collapsing)}
-        assert scores["class_entropy"] < 0.1 and scores["recall"] < 0.05, (seed, scores)
-        assert scores["frechet_distance"] > 100 * floor, (seed, scores)
+        assert scores["class_entropy"] < 1.5 and scores["recall"] < 0.05, (seed, scores)
+        assert scores["frechet_distance"] > 50 * floor, (seed, scores)
+        entropies.append(scores["class_entropy"])
         fooled.append(scores["confident_share"] > 0.9 or scores["precision"] > 0.5)
+    assert sum(entropy < 0.05 for entropy in entropies) > len(SEEDS) / 2, entropies
     assert any(fooled), "neither weak score is fooled for any seed: the prose would be wrong"
 
 
