@@ -15,14 +15,17 @@ import math
 import statistics
 
 import torch
+import torch.nn.functional as F
 
 from benchmarks.budgets import Check
 from benchmarks.numeric_paths import current_path
+from helpers.calibration import expected_calibration_error, fit_temperature
 from helpers.classifier import RECIPE, Recipe, TrainingHistory, train_classifier, train_recipe
 from helpers.digit_models import new_classifier
 from helpers.digits import DigitSplit, split_digits, subset_per_class
-from helpers.evaluation import evaluate
+from helpers.evaluation import evaluate, predict
 from helpers.measured import SeedRange, measured_across_seeds, record_across_seeds
+from helpers.uncertainty import wilson_interval
 
 CNN_MIN_TEST_ACCURACY = 0.98
 CNN_MAX_TRAIN_SECONDS = 5.0
@@ -47,6 +50,11 @@ FIGURES = {
     "classifier.cnn_lead.val_accuracy": (
         lambda r: r["cnn"]["val_accuracy"] - r["mlp"]["val_accuracy"]),
     "classifier.cnn.train_seconds": lambda r: r["cnn"]["train_seconds"],
+    "classifier.cnn.test_interval_width": lambda r: r["cnn"]["test_interval_width"],
+    "classifier.cnn.temperature": lambda r: r["cnn"]["temperature"],
+    "classifier.cnn.test_ece": lambda r: r["cnn"]["test_ece"],
+    "classifier.cnn.test_ece_change": lambda r: r["cnn"]["test_ece_scaled"] - r["cnn"]["test_ece"],
+    "classifier.cnn.test_nll_change": lambda r: r["cnn"]["test_nll_scaled"] - r["cnn"]["test_nll"],
     "classifier.mlp.train_seconds": lambda r: r["mlp"]["train_seconds"],
     "classifier.overfit.final_train_loss": lambda r: r["overfit"]["final_train_loss"],
     "classifier.overfit.best_epoch": lambda r: r["overfit"]["best_epoch"],
@@ -109,16 +117,38 @@ def last_epochs_spread(history: TrainingHistory) -> float:
     return max(last) - min(last)
 
 
+def calibration_figures(model: torch.nn.Module, split: DigitSplit) -> dict[str, float]:
+    """Notebook 06, sections 13-14, for one trained model: the width of the 95 % Wilson
+    interval on its test accuracy, the temperature fitted on the validation digits, and the
+    test digits' expected calibration error and cross-entropy before and after dividing by it."""
+    test_logits = predict(model, split.test[0])
+    test_labels = split.test[1]
+    correct = int((test_logits.argmax(dim=1) == test_labels).sum())
+    low, high = wilson_interval(correct, len(test_labels))
+    temperature = fit_temperature(predict(model, split.val[0]), split.val[1])
+    return {
+        "test_interval_width": high - low,
+        "temperature": temperature,
+        "test_ece": expected_calibration_error(test_logits, test_labels),
+        "test_ece_scaled": expected_calibration_error(test_logits / temperature, test_labels),
+        "test_nll": F.cross_entropy(test_logits, test_labels).item(),
+        "test_nll_scaled": F.cross_entropy(test_logits / temperature, test_labels).item(),
+    }
+
+
 def _recipe_figures(kind: str, split: DigitSplit, seed: int) -> tuple[dict, TrainingHistory]:
     model, history = train_recipe(kind, split, seed=seed, device="cpu")
     _, test_accuracy = evaluate(model, *split.test)
-    return {
+    figures = {
         "test_accuracy": test_accuracy,
         "train_accuracy": evaluate(model, *split.train)[1],
         "val_accuracy": history.val_accuracy[-1],
         "train_seconds": history.seconds[-1],
         "seconds_to_97": history.seconds_to(VAL_ACCURACY_MARK),
-    }, history
+    }
+    if kind == "cnn":
+        figures.update(calibration_figures(model, split))
+    return figures, history
 
 
 def measure_seed(seed: int) -> dict:
@@ -231,6 +261,33 @@ def section(results: dict) -> list[str]:
         f"one-cycle schedule, {RECIPE.epochs} epochs of batches of {RECIPE.batch_size}) on "
         "`split_digits(seed)`, one torch thread, CPU; the test set is scored once, after "
         "training. Training time excludes the evaluation after each epoch.",
+        "",
+        *_calibration_lines(per_seed),
+    ]
+
+
+def _calibration_lines(per_seed: list[dict]) -> list[str]:
+    figures = [r["cnn"] for r in per_seed if "temperature" in r["cnn"]]
+    if not figures:
+        return []
+
+    def low_median_high(key: str, scale: float = 1.0, digits: int = 4) -> str:
+        low, median, high = _spread([f[key] * scale for f in figures])
+        return f"{low:.{digits}f} / {median:.{digits}f} / {high:.{digits}f}"
+
+    lower_ece = sum(f["test_ece_scaled"] < f["test_ece"] for f in figures)
+    lower_nll = sum(f["test_nll_scaled"] < f["test_nll"] for f in figures)
+    return [
+        "The CNNs' uncertainty and calibration (notebook 06, sections 13–14), low / median / high:",
+        "",
+        "| 95 % Wilson width on the test accuracy (points) | temperature fitted on validation | "
+        "test ECE at T = 1 | test ECE after | seeds with a lower test ECE after | "
+        "seeds with a lower test cross-entropy after |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: |",
+        f"| {low_median_high('test_interval_width', 100, 1)} | "
+        f"{low_median_high('temperature', digits=2)} | {low_median_high('test_ece')} | "
+        f"{low_median_high('test_ece_scaled')} | {lower_ece} of {len(figures)} | "
+        f"{lower_nll} of {len(figures)} |",
     ]
 
 

@@ -5,8 +5,11 @@ Nothing here trains a network; `make bench` does that.
 
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+import torch
+import torch.nn.functional as F
 
 # benchmarks/ is a folder of the repository, not part of the installed package.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -91,3 +94,30 @@ def test_the_worst_over_recorded_paths_is_checked_when_measure_recorded_it():
     assert checks[0].name == "CNN test accuracy, worst over seeds and 5 recorded paths"
     assert checks[0].measured == "97.9 %" and not checks[0].ok
     assert all(c.ok for c in checks[1:])
+
+
+def test_calibration_figures_are_read_from_a_model_s_logits():
+    model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(64, 10))
+    images = torch.rand(40, 1, 8, 8, generator=torch.Generator().manual_seed(0))
+    labels = torch.arange(40) % 10
+    split = SimpleNamespace(val=(images, labels), test=(images, labels))
+    figures = classifier.calibration_figures(model, split)
+    assert 0 < figures["test_interval_width"] < 1 and figures["temperature"] > 0
+    logits = model(images).detach()
+    assert figures["test_nll"] == pytest.approx(F.cross_entropy(logits, labels).item(), rel=1e-5)
+    # The temperature minimises the cross-entropy it is fitted on, here the same digits.
+    assert figures["test_nll_scaled"] <= figures["test_nll"] + 1e-9
+
+
+def test_section_counts_the_seeds_whose_calibration_improved():
+    results = _results()
+    for result, (ece, scaled, nll, nll_scaled) in zip(
+            results["per_seed"], [(0.01, 0.008, 0.05, 0.04), (0.006, 0.009, 0.03, 0.031),
+                                  (0.008, 0.007, 0.02, 0.03)], strict=True):
+        result["cnn"].update(test_interval_width=0.02, temperature=1.7, test_ece=ece,
+                             test_ece_scaled=scaled, test_nll=nll, test_nll_scaled=nll_scaled)
+    lines = classifier.section(results)
+    row = lines[-1]
+    assert row.startswith("| 2.0 / 2.0 / 2.0 | 1.70 / 1.70 / 1.70 | 0.0060 / 0.0080 / 0.0100 |")
+    assert row.endswith("| 2 of 3 | 1 of 3 |")
+    assert not any("calibration" in line for line in classifier.section(_results()))
