@@ -90,11 +90,11 @@ def conditioned_ideas(answer: object) -> Feedback:
     return Feedback(True, "ideas, then one one-hot row of 10 per label: what G reads.")
 
 
-# Exercise 08.5: (precision, recall) with k = 1 for real rows 0, 1, 3 and generated 0.5, 2.5, 6.
+# Exercise 08.4: (precision, recall) with k = 1 for real rows 0, 1, 3 and generated 0.5, 2.5, 6.
 PRECISION_RECALL_ON_A_LINE = (2 / 3, 1.0)
 
 
-@exercise("08.5")
+@exercise("08.4")
 def precision_recall_on_a_line(answer: object) -> Feedback:
     """(precision, recall) of generated rows 0.5, 2.5, 6 against real rows 0, 1, 3, k = 1."""
     pair = (tuple(as_float(value) for value in answer)
