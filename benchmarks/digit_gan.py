@@ -119,10 +119,16 @@ def run(name: str, seed: int, task: DigitTask | None = None) -> dict:
     trainer.train(steps)
     train_s = time.perf_counter() - start
     without_average = trainer.evaluate(FRECHET_SAMPLES, average=False)["frechet_distance"]
-    return {"seed": seed, "steps": steps, "train_s": train_s, **trainer.evaluate(FRECHET_SAMPLES),
-            "frechet_distance_without_average": without_average,
-            "test_frechet_distance": task.test_frechet_distance(trainer),
-            **task.copying_and_variety(trainer)}
+    result = {"seed": seed, "steps": steps, "train_s": train_s,
+              **trainer.evaluate(FRECHET_SAMPLES),
+              "frechet_distance_without_average": without_average,
+              "test_frechet_distance": task.test_frechet_distance(trainer),
+              **task.copying_and_variety(trainer)}
+    if task.conditional:
+        generated, held_out = task.within_class_recall(trainer)
+        result["within_class_recall"] = generated.tolist()
+        result["held_out_within_class_recall"] = held_out.tolist()
+    return result
 
 
 def measure(seeds: list[int], record: bool = True) -> dict:
@@ -182,6 +188,7 @@ def section(results: dict) -> list[str]:
         f"closer than held-out digits; the check asks at least {MIN_NEAREST_RATIO}):",
         "",
         *copying,
+        *_within_class_lines(results["runs"]),
         "",
         f"Scores by notebook 06's classifier on {FRECHET_SAMPLES} samples against the validation "
         f"digits. Fréchet distance floor ({FRECHET_SAMPLES} real training digits against them): "
@@ -191,6 +198,25 @@ def section(results: dict) -> list[str]:
         f"nats (unconditional), requested-class accuracy ≥ {MIN_REQUESTED_ACCURACY:.0%} "
         f"(conditional), each training run ≤ {RUN_SECONDS:g} s. The DCGAN is the optional "
         "comparison, trained as long as the unconditional MLP.",
+    ]
+
+
+def _within_class_lines(runs_by_name: dict[str, list[dict]]) -> list[str]:
+    runs = [r for runs in runs_by_name.values() for r in runs if "within_class_recall" in r]
+    if not runs:
+        return []
+    means = [statistics.mean(r["within_class_recall"]) for r in runs]
+    held_out = statistics.mean(runs[0]["held_out_within_class_recall"])
+    below = [sum(g < h for g, h in zip(r["within_class_recall"],
+                                       r["held_out_within_class_recall"], strict=True))
+             for r in runs]
+    return [
+        "",
+        "Variety within each digit (`DigitTask.within_class_recall`), conditional G: recall "
+        "against each digit's training digits, as many samples asked for it as it has "
+        f"validation digits; mean over the digits {min(means):.3f} / {statistics.median(means):.3f}"
+        f" / {max(means):.3f} (worst / median / best seed) against {held_out:.3f} for the "
+        f"validation digits themselves; G below them for {min(below)}–{max(below)} of 10 digits.",
     ]
 
 

@@ -102,6 +102,7 @@ class DigitTask:
         self.images = split.train_images.reshape(-1, N_PIXELS)
         self.labels = split.train_labels
         self.validation_images = split.val_images
+        self.validation_labels = split.val_labels
         self.test_images = split.test_images
         self._judge = None
         self._features: dict[str, torch.Tensor] = {}
@@ -204,3 +205,24 @@ class DigitTask:
                     / nearest_distances(self.reference_features(), training_features).median())
         return {"precision": precision, "recall": recall,
                 "nearest_pixel_ratio": pixels.item(), "nearest_feature_ratio": features.item()}
+
+    def within_class_recall(self, trainer: GanTrainer) -> tuple[torch.Tensor, torch.Tensor]:
+        """Per digit 0-9, the recall of a conditional G asked for that digit and, beside it, of
+        that digit's validation digits, each against the training digits of the digit in the
+        judge's features, with as many fakes as there are validation digits of it (notebook
+        08): how much of each digit's variety G covers, next to what real digits cover."""
+        if not self.conditional:
+            raise ValueError("within_class_recall needs a conditional task: "
+                             "DigitTask(conditional=True)")
+        rng = torch.Generator().manual_seed(_EVALUATION_SEED)
+        training = self._judge_features("training", self.images.reshape(-1, 1, 8, 8))
+        generated, held_out = [], []
+        for digit in range(N_CLASSES):
+            real = self.reference_features()[self.validation_labels == digit]
+            asked = torch.full((len(real),), digit)
+            fakes = judge_outputs(self.judge(), trainer.paint(trainer.ideas(len(real), rng),
+                                                              asked))[1]
+            own = training[self.labels == digit]
+            generated.append(precision_recall(own, fakes)[1])
+            held_out.append(precision_recall(own, real)[1])
+        return torch.tensor(generated), torch.tensor(held_out)

@@ -70,3 +70,15 @@ def test_the_section_gives_worst_and_median_per_run_and_the_floor():
     for line in markdown.splitlines():
         if line.startswith("| run | steps") or line.startswith("| unconditional | 2000"):
             assert line.count("|") == 8
+
+
+def test_the_section_reports_the_conditional_gs_variety_within_each_digit():
+    made_up = results()
+    assert "Variety within each digit" not in "\n".join(digit_gan.section(made_up))
+    for seed, generated in enumerate(([0.5] * 9 + [0.95], [0.745] * 10)):
+        made_up["runs"]["conditional"][seed].update(within_class_recall=generated,
+                                                    held_out_within_class_recall=[0.9] * 10)
+    line = digit_gan.section(made_up)[-3]
+    assert "mean over the digits 0.545 / 0.645 / 0.745 (worst / median / best seed) against " \
+           "0.900" in line
+    assert line.endswith("G below them for 9–10 of 10 digits.")

@@ -109,6 +109,47 @@ def test_scores_use_the_validation_digits_and_the_test_digits_only_on_request(
         task.test_frechet_distance(conditional_trainer, 1)
 
 
+class _Painting:
+    """Stands in for a trainer whose G paints what ``picture(ideas, labels)`` returns."""
+
+    def __init__(self, picture):
+        self.picture = picture
+
+    def ideas(self, n, generator):
+        return torch.randn(n, 32, generator=generator)
+
+    def paint(self, ideas, labels=None, *, average=True):
+        return self.picture(ideas, labels)
+
+
+def test_a_copier_sits_at_zero_distance_and_an_untrained_g_covers_little():
+    task = DigitTask()
+    training = task.images.reshape(-1, 1, 8, 8)
+    copier = task.copying_and_variety(_Painting(lambda ideas, labels: training[:len(ideas)]))
+    assert copier["nearest_pixel_ratio"] == 0 and copier["nearest_feature_ratio"] == 0
+    untrained = task.copying_and_variety(GanTrainer(DIGIT_RECIPE, seed=0, task=task))
+    assert set(untrained) == {"precision", "recall", "nearest_pixel_ratio",
+                              "nearest_feature_ratio"}
+    assert untrained["recall"] < 0.05 < copier["recall"]
+    assert untrained["nearest_pixel_ratio"] > 1
+
+
+def test_within_class_recall_compares_each_digit_with_as_many_real_ones(conditional_trainer):
+    task = conditional_trainer.task
+
+    def held_out_digits(ideas, labels):
+        return task.validation_images[task.validation_labels == labels[0]][:len(ideas)]
+
+    generated, held_out = task.within_class_recall(_Painting(held_out_digits))
+    assert generated.shape == held_out.shape == (10,)
+    assert torch.equal(generated, held_out), "G painting the validation digits scores as they do"
+    assert ((held_out > 0.5) & (held_out <= 1)).all()
+    barely_trained, _ = task.within_class_recall(conditional_trainer)
+    assert (barely_trained < held_out).all()
+    with pytest.raises(ValueError, match="needs a conditional task"):
+        DigitTask().within_class_recall(conditional_trainer)
+
+
 def test_a_digit_checkpoint_resumes_with_its_task(tmp_path, conditional_trainer):
     conditional_trainer.save(tmp_path / "digits.pt")
     with pytest.raises(ValueError, match="trained on 'digits_conditional'"):
