@@ -110,10 +110,13 @@ def test_ece_is_zero_for_a_calibrated_bin():
 
 def test_every_recorded_cnn_is_over_confident_but_scaling_moves_its_test_ece_either_way():
     """Notebook 06, section 14: over seeds 0-9 and the recorded numeric paths, the temperature
-    fitted on validation is above 1 for every run, while the test ECE and the test
-    cross-entropy after scaling come out lower for some runs and higher for others."""
+    fitted on validation is above 1 for every run; after scaling, the test cross-entropy falls
+    in most runs but not all, and the test ECE rises about as often as it falls."""
     assert measured_across_seeds("classifier.cnn.temperature").low > 1
+    shares = {}
     for figure in ("test_ece_change", "test_nll_change"):
         recorded = measured_across_seeds(f"classifier.cnn.{figure}")
-        assert recorded.low < 0 < recorded.high, (figure, recorded.by_path)
         assert len(recorded.paths) >= 4, recorded.paths
+        shares[figure] = sum(change < 0 for change in recorded.values) / len(recorded.values)
+    assert 0.5 < shares["test_nll_change"] < 1, shares
+    assert 0.25 <= shares["test_ece_change"] <= 0.75, shares
