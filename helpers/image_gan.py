@@ -150,6 +150,9 @@ class DigitTask:
         of notebook 08 (``test_frechet_distance``)."""
         return self._judge_features("test", self.test_images)
 
+    def _training_features(self) -> torch.Tensor:
+        return self._judge_features("training", self.images.reshape(-1, 1, 8, 8))
+
     def _judge_features(self, split: str, images: torch.Tensor) -> torch.Tensor:
         if split not in self._features:
             self._features[split] = judge_outputs(self.judge(), images)[1]
@@ -198,7 +201,7 @@ class DigitTask:
         fakes = judge_outputs(self.judge(), images)[1]
         precision, recall = precision_recall(self.reference_features(), fakes)
         training = self.images.reshape(-1, 1, 8, 8)
-        training_features = self._judge_features("training", training)
+        training_features = self._training_features()
         pixels = (nearest_distances(images, training).median()
                   / nearest_distances(self.validation_images, training).median())
         features = (nearest_distances(fakes, training_features).median()
@@ -215,7 +218,7 @@ class DigitTask:
             raise ValueError("within_class_recall needs a conditional task: "
                              "DigitTask(conditional=True)")
         rng = torch.Generator().manual_seed(_EVALUATION_SEED)
-        training = self._judge_features("training", self.images.reshape(-1, 1, 8, 8))
+        training = self._training_features()
         generated, held_out = [], []
         for digit in range(N_CLASSES):
             real = self.reference_features()[self.validation_labels == digit]
