@@ -17,7 +17,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
-from torch.utils.data import DataLoader, TensorDataset
+from torch.utils.data import BatchSampler, DataLoader, RandomSampler, TensorDataset
 from tqdm.auto import tqdm
 
 from helpers import arguments
@@ -80,6 +80,18 @@ def _check_pair(pair: object, name: str) -> tuple[torch.Tensor, torch.Tensor]:
     return images, arguments.class_labels(pair[1], len(images), f"{name} labels")
 
 
+def _shuffled_batches(dataset: TensorDataset, batch_size: int,
+                      generator: torch.Generator) -> DataLoader:
+    """The batches of ``DataLoader(dataset, batch_size, shuffle=True, generator=generator)``.
+
+    The sampler hands over a whole batch of indices and ``TensorDataset`` answers with one
+    indexing per tensor, instead of ``batch_size`` one-item look-ups and a ``torch.stack``.
+    """
+    batches = BatchSampler(RandomSampler(dataset, generator=generator), batch_size,
+                           drop_last=False)
+    return DataLoader(dataset, sampler=batches, batch_size=None, generator=generator)
+
+
 def train_classifier(
     model: nn.Module,
     train: tuple[torch.Tensor, torch.Tensor],
@@ -124,8 +136,8 @@ def train_classifier(
                         f"got {type(optimizer).__name__}")
     seed = resolve_seed(seed)
     device = next(model.parameters()).device
-    loader = DataLoader(TensorDataset(train_images, train_labels), batch_size=batch_size,
-                        shuffle=True, generator=seeded_generator(SHUFFLE_STREAM, seed))
+    loader = _shuffled_batches(TensorDataset(train_images, train_labels), batch_size,
+                               seeded_generator(SHUFFLE_STREAM, seed))
     history = TrainingHistory()
     best_loss, best_state, trained_s = math.inf, None, 0.0
     with torch.random.fork_rng(devices=_fork_rng_devices(device)):
@@ -190,8 +202,9 @@ RECIPE = Recipe()
 def _fit_recipe(model: nn.Module, train: tuple[torch.Tensor, torch.Tensor],
                 val: tuple[torch.Tensor, torch.Tensor], recipe: Recipe, seed: int | None,
                 progress: bool) -> TrainingHistory:
+    # foreach: one call per operation for all the weights; on the CPU the default's numbers.
     optimizer = torch.optim.AdamW(model.parameters(), lr=recipe.lr,
-                                  weight_decay=recipe.weight_decay)
+                                  weight_decay=recipe.weight_decay, foreach=True)
     steps_per_epoch = math.ceil(len(train[1]) / recipe.batch_size)
     scheduler = torch.optim.lr_scheduler.OneCycleLR(
         optimizer, max_lr=recipe.lr, epochs=recipe.epochs, steps_per_epoch=steps_per_epoch)

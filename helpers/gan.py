@@ -159,7 +159,9 @@ def gan_step(
 
     loss_g = generator_loss(discriminator(with_condition(fake, condition)), loss)  # the new D
     optimizer_g.zero_grad()
-    loss_g.backward()
+    # inputs=: only G's gradients are computed; D's, which its next zero_grad would discard,
+    # are skipped: the same numbers for G, less work in this backward.
+    loss_g.backward(inputs=list(generator.parameters()))
     optimizer_g.step()
     d_real, d_fake = (torch.sigmoid(logits.detach()).mean()
                       for logits in (real_logits, fake_logits))

@@ -33,12 +33,23 @@ DATA_STREAM = 702
 FIXED_IDEAS_STREAM = 703
 
 
-def _warm_ema(decay: float) -> Callable[[torch.Tensor, torch.Tensor, torch.Tensor], torch.Tensor]:
-    """EMA update with warm-up: early, untrained weights are not averaged in for long."""
+def _warm_ema(
+    decay: float,
+) -> Callable[[list[torch.Tensor], list[torch.Tensor], torch.Tensor], None]:
+    """EMA update with warm-up: early, untrained weights are not averaged in for long.
 
-    def update(average: torch.Tensor, current: torch.Tensor, count: torch.Tensor) -> torch.Tensor:
-        beta = min(decay, (1 + count.item()) / (10 + count.item()))
-        return beta * average + (1 - beta) * current
+    One ``torch._foreach_*`` call per operation for all of G's tensors (``AveragedModel``'s
+    ``multi_avg_fn``), as ``get_ema_multi_avg_fn`` does: the same arithmetic as
+    ``beta * average + (1 - beta) * current`` tensor by tensor, without a Python loop per step.
+    """
+
+    def update(averages: list[torch.Tensor], currents: list[torch.Tensor],
+               count: torch.Tensor) -> None:
+        averaged = count.item()
+        beta = min(decay, (1 + averaged) / (10 + averaged))
+        mixed = torch._foreach_mul(averages, beta)
+        torch._foreach_add_(mixed, torch._foreach_mul(currents, 1 - beta))
+        torch._foreach_copy_(averages, mixed)
 
     return update
 
@@ -72,11 +83,13 @@ class GanTrainer:
             generator, discriminator = self.task.build(recipe)
         self.generator = generator.to(self.device)
         self.discriminator = discriminator.to(self.device)
+        # foreach: one call per operation for all tensors instead of a Python loop over them;
+        # on the CPU the same numbers as the default, in less time.
         self.optimizer_g = torch.optim.Adam(
-            self.generator.parameters(), lr=recipe.lr_g, betas=recipe.betas
+            self.generator.parameters(), lr=recipe.lr_g, betas=recipe.betas, foreach=True
         )
         self.optimizer_d = torch.optim.Adam(
-            self.discriminator.parameters(), lr=recipe.lr_d, betas=recipe.betas
+            self.discriminator.parameters(), lr=recipe.lr_d, betas=recipe.betas, foreach=True
         )
         self.schedulers = []
         if recipe.lr_decay_steps is not None:
@@ -86,7 +99,7 @@ class GanTrainer:
             ]
         self.ema = None
         if recipe.ema_decay is not None:
-            self.ema = AveragedModel(self.generator, avg_fn=_warm_ema(recipe.ema_decay),
+            self.ema = AveragedModel(self.generator, multi_avg_fn=_warm_ema(recipe.ema_decay),
                                      use_buffers=True)
         self.rng = seeded_generator(DATA_STREAM, self.seed)
         self.fixed_ideas = torch.randn(SNAPSHOT_SIZE, self.task.n_ideas,

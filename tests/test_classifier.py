@@ -4,11 +4,13 @@ import math
 
 import pytest
 import torch
+from torch.utils.data import DataLoader, TensorDataset
 
 from helpers.classifier import (
     RECIPE,
     Recipe,
     TrainingHistory,
+    _shuffled_batches,
     train_classifier,
     train_recipe,
     training_size_curve,
@@ -25,6 +27,18 @@ def test_training_history_best_epoch_and_time_to_an_accuracy():
     assert history.seconds_to(0.97) == 0.3 and history.seconds_to(0.99) is None
     with pytest.raises(ValueError, match="no epoch"):
         TrainingHistory().best_epoch  # noqa: B018 (the property raises)
+
+
+def test_batches_are_those_of_a_shuffling_data_loader_with_the_same_generator():
+    dataset = TensorDataset(torch.arange(70.0).reshape(35, 2), torch.arange(35) % 10)
+    ours = _shuffled_batches(dataset, 8, torch.Generator().manual_seed(3))
+    usual = DataLoader(dataset, batch_size=8, shuffle=True,
+                       generator=torch.Generator().manual_seed(3))
+    for _ in range(2):  # a second epoch draws a new order from the same generator
+        pairs = list(zip(ours, usual, strict=True))
+        assert [len(labels) for (_, labels), _ in pairs] == [8, 8, 8, 8, 3]
+        for (images, labels), (usual_images, usual_labels) in pairs:
+            assert torch.equal(images, usual_images) and torch.equal(labels, usual_labels)
 
 
 def test_train_classifier_learns_and_records_every_epoch(split):

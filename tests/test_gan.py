@@ -146,7 +146,7 @@ def test_the_moving_average_warms_up_then_follows_g_slowly():
     beta = min(FULL.ema_decay, 2 / 11)  # (1 + t) / (10 + t) with t = 1 update so far
     for average, before, now in zip(trainer.sampler.parameters(), first,
                                     trainer.generator.parameters(), strict=True):
-        torch.testing.assert_close(average, beta * before + (1 - beta) * now)
+        assert torch.equal(average, beta * before + (1 - beta) * now)
     assert trainer.sampler is not trainer.generator
     ideas = trainer.ideas(4)
     with torch.no_grad():
@@ -343,6 +343,10 @@ def test_gan_step_gives_g_only_its_own_loss_through_the_updated_d():
     assert loss_d.item() == pytest.approx(expected_loss_d.item())
     assert d_real.item() == pytest.approx(torch.sigmoid(D_before(real)).mean().item())
     assert d_fake.item() == pytest.approx(torch.sigmoid(D_before(G_before(ideas))).mean().item())
+    # D keeps the gradient of its own loss: G's backward computes no gradient for D's weights.
+    own = torch.autograd.grad(expected_loss_d, list(D_before.parameters()))
+    for kept, expected in zip(D.parameters(), own, strict=True):
+        torch.testing.assert_close(kept.grad, expected)
     # G's gradient is that of its own loss alone, through the D that has already stepped.
     generator_loss(D(G_before(ideas))).backward()
     for used, expected in zip(G.parameters(), G_before.parameters(), strict=True):
