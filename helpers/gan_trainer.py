@@ -47,6 +47,8 @@ def _warm_ema(
                count: torch.Tensor) -> None:
         averaged = count.item()
         beta = min(decay, (1 + averaged) / (10 + averaged))
+        # Not in place: the buffers include batch norm's integer num_batches_tracked (the DCGAN),
+        # which a float product cannot be written into; copy_ casts the result back.
         mixed = torch._foreach_mul(averages, beta)
         torch._foreach_add_(mixed, torch._foreach_mul(currents, 1 - beta))
         torch._foreach_copy_(averages, mixed)
