@@ -1,6 +1,7 @@
 """The digits as a GAN task (helpers/image_gan.py) and their pictures and tools
 (helpers/digit_gan_plots.py)."""
 
+import dataclasses
 import math
 
 import matplotlib
@@ -19,7 +20,7 @@ from helpers.digits import split_digits
 from helpers.gan_recipe import GanRecipe
 from helpers.gan_scores import judge_outputs
 from helpers.gan_trainer import GanTrainer
-from helpers.image_gan import DIGIT_RECIPE, DigitTask
+from helpers.image_gan import DCGAN_RECIPE, DIGIT_RECIPE, DigitTask
 
 matplotlib.use("Agg")
 SMALL = GanRecipe(lr_g=3e-3, lr_d=3e-3, batch_size=16, hidden=16, scaled=True, bounded=True,
@@ -70,6 +71,22 @@ def test_the_dcgan_reads_and_writes_rows_of_64_pixels():
     assert task.name == "digits_dcgan"
     assert G(torch.randn(4, 32)).shape == (4, 64) and D(torch.randn(4, 64)).shape == (4, 1)
     assert any(isinstance(m, torch.nn.ConvTranspose2d) for m in G)
+
+
+def test_the_dcgans_moving_average_mixes_batch_norm_statistics_and_keeps_its_counter_integer():
+    recipe = dataclasses.replace(DCGAN_RECIPE, batch_size=8)
+    trainer = GanTrainer(recipe, seed=0, task=DigitTask(architecture="dcgan"))
+    trainer.train(1)
+    first = [buffer.clone() for buffer in trainer.generator.buffers()]
+    trainer.train(1)
+    beta = min(recipe.ema_decay, 2 / 11)  # (1 + t) / (10 + t) with t = 1 update so far
+    names = [name for name, _ in trainer.sampler.named_buffers()]
+    assert any(name.endswith("num_batches_tracked") for name in names)
+    for name, average, before, now in zip(names, trainer.sampler.buffers(), first,
+                                          trainer.generator.buffers(), strict=True):
+        mixed = beta * before + (1 - beta) * now
+        assert average.dtype == now.dtype, f"{name} changed type"
+        assert torch.equal(average, mixed.to(now.dtype)), name
 
 
 @pytest.mark.parametrize("options, error, message", [
