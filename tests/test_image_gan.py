@@ -80,10 +80,10 @@ def test_the_dcgans_moving_average_mixes_batch_norm_statistics_and_keeps_its_cou
     first = [buffer.clone() for buffer in trainer.generator.buffers()]
     trainer.train(1)
     beta = min(recipe.ema_decay, 2 / 11)  # (1 + t) / (10 + t) with t = 1 update so far
-    names = [name for name, _ in trainer.sampler.named_buffers()]
-    assert any(name.endswith("num_batches_tracked") for name in names)
-    for name, average, before, now in zip(names, trainer.sampler.buffers(), first,
-                                          trainer.generator.buffers(), strict=True):
+    averages = dict(trainer.sampler.named_buffers())
+    assert any(name.endswith("num_batches_tracked") for name in averages)
+    for (name, average), before, now in zip(averages.items(), first, trainer.generator.buffers(),
+                                            strict=True):
         mixed = beta * before + (1 - beta) * now
         assert average.dtype == now.dtype, f"{name} changed type"
         assert torch.equal(average, mixed.to(now.dtype)), name
